@@ -1,0 +1,229 @@
+"""Configuration: ``[tool.replylint]`` in pyproject.toml, or replylint.toml / .replylint.toml.
+
+Found by walking up from the linted file; ``--config`` names one. Rule selection follows ruff:
+``select`` and ``ignore`` take rule ids, codes, or prefixes of either ("tone", "TON", "TON0"),
+and the most specific selector wins (an exact id or code beats a prefix, a tie goes to
+``ignore``).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import tomllib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from .model import Check, Severity
+
+CONFIG_FILES = ("replylint.toml", ".replylint.toml", "pyproject.toml")
+
+#: the file globs linted when a directory is named, unless ``include`` says otherwise
+DEFAULT_EXCLUDE = (".git", ".hg", ".venv", "venv", "node_modules", "__pycache__", ".tox")
+
+TOP_KEYS = {
+    "select", "ignore", "fail-on", "plugins-dir", "include", "exclude", "rules",
+    "overrides", "kind", "language",
+}
+OVERRIDE_KEYS = {"paths", "select", "ignore", "rules", "kind"}
+
+
+class ConfigError(Exception):
+    """A configuration problem: reported with the file and key, exit code 2."""
+
+
+@dataclass(frozen=True)
+class Override:
+    paths: tuple[str, ...]
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    rules: dict[str, dict[str, Any]] = field(default_factory=dict)
+    kind: str | None = None
+
+
+@dataclass(frozen=True)
+class Config:
+    path: Path | None = None
+    root: Path = field(default_factory=Path.cwd)
+    select: tuple[str, ...] = ("ALL",)
+    ignore: tuple[str, ...] = ()
+    fail_on: Severity = Severity.WARNING
+    plugins_dir: tuple[Path, ...] = ()
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    rules: dict[str, dict[str, Any]] = field(default_factory=dict)
+    overrides: tuple[Override, ...] = ()
+    kind: str | None = None
+    language: str = "en-US"
+    raw: dict[str, Any] = field(default_factory=dict)
+
+    def with_cli(
+        self,
+        select: tuple[str, ...] = (),
+        ignore: tuple[str, ...] = (),
+        fail_on: str | None = None,
+        plugins_dir: tuple[Path, ...] = (),
+        kind: str | None = None,
+    ) -> Config:
+        """Command-line options on top: ``--select`` replaces, ``--ignore`` adds."""
+        return replace(
+            self,
+            select=tuple(select) or self.select,
+            ignore=self.ignore + tuple(ignore),
+            fail_on=Severity.parse(fail_on) if fail_on else self.fail_on,
+            plugins_dir=self.plugins_dir + tuple(p.resolve() for p in plugins_dir),
+            kind=kind or self.kind,
+        )
+
+    def overrides_for(self, source: str) -> list[Override]:
+        try:
+            rel = Path(source).resolve().relative_to(self.root).as_posix()
+        except ValueError:
+            rel = Path(source).as_posix()
+        return [
+            o for o in self.overrides if any(fnmatch.fnmatch(rel, g) for g in o.paths)
+        ]
+
+    def is_excluded(self, path: Path) -> bool:
+        parts = set(path.parts)
+        if parts & set(DEFAULT_EXCLUDE):
+            return True
+        try:
+            rel = path.resolve().relative_to(self.root).as_posix()
+        except ValueError:
+            rel = path.as_posix()
+        return any(fnmatch.fnmatch(rel, g) or fnmatch.fnmatch(path.name, g) for g in self.exclude)
+
+
+def _specificity(selector: str, check: Check) -> int:
+    """How specifically ``selector`` names ``check``; -1 when it does not name it at all."""
+    if selector == "ALL":
+        return 0
+    if selector in (check.id, check.code):
+        return 1000
+    if check.code.startswith(selector) or check.id.startswith(selector + "."):
+        return len(selector)
+    return -1
+
+
+def matches(selectors: tuple[str, ...] | frozenset[str], check: Check) -> bool:
+    return any(_specificity(s, check) >= 0 for s in selectors)
+
+
+def is_enabled(check: Check, select: tuple[str, ...], ignore: tuple[str, ...]) -> bool:
+    chosen = max((_specificity(s, check) for s in select), default=-1)
+    dropped = max((_specificity(s, check) for s in ignore), default=-1)
+    return chosen >= 0 and chosen > dropped
+
+
+def _str_list(where: str, key: str, value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{where}: {key} must be a list of strings, got {value!r}")
+    return tuple(value)
+
+
+def _rules_table(where: str, value: Any) -> dict[str, dict[str, Any]]:
+    if not isinstance(value, dict) or not all(isinstance(v, dict) for v in value.values()):
+        raise ConfigError(f"{where}: rules must be a table of per-rule tables")
+    for rule, opts in value.items():
+        if "severity" in opts:
+            try:
+                Severity.parse(opts["severity"])
+            except ValueError as e:
+                raise ConfigError(f"{where}: rule {rule}: {e}") from None
+    return value
+
+
+def _kind(where: str, value: Any) -> str | None:
+    if value not in (None, "draft", "macro"):
+        raise ConfigError(f"{where}: kind must be draft or macro, got {value!r}")
+    return value
+
+
+def parse_config(table: dict[str, Any], path: Path | None, root: Path) -> Config:
+    """Build a Config from a ``[tool.replylint]`` table, refusing unknown keys and types."""
+    where = str(path) if path else "config"
+    unknown = sorted(set(table) - TOP_KEYS)
+    if unknown:
+        raise ConfigError(f"{where}: unknown key(s) {', '.join(unknown)}")
+    try:
+        fail_on = Severity.parse(table.get("fail-on", "warning"))
+    except ValueError as e:
+        raise ConfigError(f"{where}: fail-on: {e}") from None
+    overrides = []
+    raw_overrides = table.get("overrides", [])
+    if not isinstance(raw_overrides, list):
+        raise ConfigError(f"{where}: overrides must be an array of tables")
+    for i, o in enumerate(raw_overrides):
+        ow = f"{where}: overrides[{i}]"
+        if not isinstance(o, dict) or "paths" not in o:
+            raise ConfigError(f"{ow}: each override needs paths = [globs]")
+        bad = sorted(set(o) - OVERRIDE_KEYS)
+        if bad:
+            raise ConfigError(f"{ow}: unknown key(s) {', '.join(bad)}")
+        overrides.append(
+            Override(
+                paths=_str_list(ow, "paths", o["paths"]),
+                select=_str_list(ow, "select", o.get("select", [])),
+                ignore=_str_list(ow, "ignore", o.get("ignore", [])),
+                rules=_rules_table(ow, o.get("rules", {})),
+                kind=_kind(ow, o.get("kind")),
+            )
+        )
+    language = table.get("language", "en-US")
+    if not isinstance(language, str):
+        raise ConfigError(f"{where}: language must be a string such as en-US")
+    return Config(
+        path=path,
+        root=root,
+        select=_str_list(where, "select", table.get("select", ["ALL"])),
+        ignore=_str_list(where, "ignore", table.get("ignore", [])),
+        fail_on=fail_on,
+        plugins_dir=tuple(
+            (root / p).resolve()
+            for p in _str_list(where, "plugins-dir", table.get("plugins-dir", ["plugins"]))
+        ),
+        include=_str_list(where, "include", table.get("include", [])),
+        exclude=_str_list(where, "exclude", table.get("exclude", [])),
+        rules=_rules_table(where, table.get("rules", {})),
+        overrides=tuple(overrides),
+        kind=_kind(where, table.get("kind")),
+        language=language,
+        raw=table,
+    )
+
+
+def load_config_file(path: Path) -> Config | None:
+    """The Config in ``path``; None for a pyproject.toml without ``[tool.replylint]``."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as e:
+        raise ConfigError(f"{path}: cannot read: {e}") from None
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(f"{path}: invalid TOML: {e}") from None
+    if path.name == "pyproject.toml":
+        table = data.get("tool", {}).get("replylint")
+        if table is None:
+            return None
+    else:
+        table = data
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: [tool.replylint] must be a table")
+    return parse_config(table, path.resolve(), path.resolve().parent)
+
+
+def find_config(start: Path) -> Config:
+    """The nearest config above ``start`` (a file or directory), or the defaults."""
+    directory = start.resolve()
+    if not directory.is_dir():
+        directory = directory.parent
+    for d in (directory, *directory.parents):
+        for name in CONFIG_FILES:
+            candidate = d / name
+            if candidate.is_file():
+                found = load_config_file(candidate)
+                if found is not None:
+                    return found
+    return Config(root=Path.cwd().resolve())

@@ -1,0 +1,52 @@
+"""``--format text`` (the default): ``path:line:col: CODE [rule-id] message``, the source line
+and a caret underline, in colour on a terminal."""
+
+from __future__ import annotations
+
+import click
+
+from ..hookspecs import hookimpl
+from ..model import Severity
+from . import Formatter
+
+COLORS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.SUGGESTION: "cyan"}
+
+
+def write_text(result, out, color):
+    def style(text, **kw):
+        return click.style(text, **kw) if color else text
+
+    for report in result.reports:
+        smap = report.document.source_map
+        for f in report.findings:
+            where = style(f"{f.source}:{f.line}:{f.column}:", bold=True)
+            code = style(f.code, fg=COLORS[f.severity], bold=True)
+            macro = f" (macro {f.name!r})" if f.name else ""
+            out.write(f"{where} {code} [{f.rule}] {f.message}{macro}\n")
+            if f.rule.startswith("replylint."):
+                continue
+            line = smap.line_text(f.line).replace("\t", " ")
+            width = (f.end_column if f.end_line == f.line else len(line) + 1) - f.column
+            gutter = f"{f.line:>5} | "
+            out.write(f"{gutter}{line}\n")
+            carets = " " * (len(gutter) - 2) + "| " + " " * (f.column - 1) + "^" * max(width, 1)
+            out.write(style(carets, fg=COLORS[f.severity]) + "\n")
+            if f.replacements:
+                shown = ", ".join(repr(r) for r in f.replacements[:3])
+                out.write(f"{' ' * (len(gutter) - 2)}= suggestion: {shown}\n")
+    for e in result.errors:
+        out.write(style(f"{e.source}: error: {e.reason}", fg="red") + "\n")
+    for msg in result.plugin_errors:
+        out.write(style(f"plugin error: {msg}", fg="red") + "\n")
+    s = result.summary()
+    counts = ", ".join(f"{n} {sev}" for sev, n in s["by_severity"].items() if n)
+    docs = s["documents"]
+    if s["findings"]:
+        out.write(f"Found {s['findings']} finding(s) ({counts}) in {docs} document(s).\n")
+    else:
+        out.write(f"All clean: {docs} document(s) checked.\n")
+
+
+@hookimpl
+def register_formatters(register):
+    register(Formatter("text", write_text, "human-readable, with the source line"))
