@@ -94,6 +94,9 @@ def check(paths, fmt, config_path, plugins_dir, select, ignore, fail_on, kind, c
         cli = {"select": _split(select), "ignore": _split(ignore), "fail_on": fail_on,
                "plugins_dir": plugins_dir, "kind": kind}
         session = Session(fixed, {k: v for k, v in cli.items() if v}, exclude)
+        formatters = session.linter_for(session.config_for(Path.cwd())).registry.formatters
+        if fmt not in formatters:
+            _fail(f"unknown format {fmt!r} (choose from {', '.join(sorted(formatters))})")
         result = session.run(
             paths or ["."],
             context=context_file.read() if context_file else None,
@@ -102,11 +105,6 @@ def check(paths, fmt, config_path, plugins_dir, select, ignore, fail_on, kind, c
         )
     except ConfigError as e:
         _fail(str(e))
-    formatters = {}
-    for linter in session._linters.values():
-        formatters.update(linter.registry.formatters)
-    if fmt not in formatters:
-        _fail(f"unknown format {fmt!r} (choose from {', '.join(sorted(formatters))})")
     if color is None:
         color = output.isatty()
     formatters[fmt][0].write(result, output, color)

@@ -101,8 +101,10 @@ def _specificity(selector: str, check: Check) -> int:
         return 0
     if selector in (check.id, check.code):
         return 1000
-    if check.code.startswith(selector) or check.id.startswith(selector + "."):
+    if check.code.startswith(selector):
         return len(selector)
+    if check.id.startswith(selector + "."):  # a family ranks like the code's letters ("TON")
+        return len(check.code.rstrip("0123456789"))
     return -1
 
 

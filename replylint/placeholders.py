@@ -21,12 +21,12 @@ PATTERN = re.compile(
     r"|(?P<tag>\{%[^%\n]{0,200}?%\})"
     r"|(?P<mailchimp>\*\|[A-Z0-9_:]{1,40}\|\*)"
     r"|(?P<percent>%[A-Z][A-Z0-9_]{1,40}%)"
-    r"|(?P<bracket>\[(?P<bracket_body>[^\[\]\n]{1,40})\](?!\())"
+    r"|(?P<bracket>\[(?P<bracket_body>[^\[\]\n]{1,40})\](?![(\[]))"
     r"|(?P<angle><(?P<angle_body>[A-Za-z][A-Za-z _-]{0,38}[A-Za-z])>)"
-    r"|(?P<marker>\b(?:X{3,}|FILL ?IN|TODO|TBD)\b|\blorem ipsum\b)",
+    r"|(?P<marker>\b(?:X{3,}|FILL ?IN|TODO|TBD)\b|\b(?i:lorem ipsum)\b)",
 )
 _FILL_BODY = re.compile(r"\b(?:" + _FILL_WORDS + r")\b", re.IGNORECASE)
-_CAPS_BODY = re.compile(r"[A-Z][A-Z0-9 _./-]*[A-Z0-9]")
+_SNAKE_BODY = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")
 # Liquid tags start with a keyword; Help Scout's {%customer.firstName,fallback=there%} does not.
 _LIQUID_TAG = re.compile(
     r"\{%-?\s*(?:if|elsif|else|endif|unless|endunless|case|when|endcase|for|endfor|break|"
@@ -36,12 +36,9 @@ _LIQUID_TAG = re.compile(
 
 
 def _fill_in(body: str) -> bool:
+    """``[Customer Name]``, ``[DATE]``, ``<ORDER_ID>`` are fill-ins; ``[1]``, ``[OK]`` are not."""
     body = body.strip()
-    if not body or body.isdigit():
-        return False
-    return bool(_CAPS_BODY.fullmatch(body) and sum(c.isalpha() for c in body) >= 2) or bool(
-        _FILL_BODY.search(body)
-    )
+    return bool(_SNAKE_BODY.fullmatch(body) or _FILL_BODY.search(body))
 
 
 def find_placeholders(text: str) -> list[Placeholder]:

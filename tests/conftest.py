@@ -1,0 +1,40 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def run_cli(tmp_path):
+    """Run ``python -m replylint`` as a user would; returns the CompletedProcess."""
+
+    def run(*args, input=None, cwd=None):
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        return subprocess.run(
+            [sys.executable, "-m", "replylint", *map(str, args)],
+            input=input, capture_output=True, text=True, cwd=cwd or tmp_path, env=env,
+            timeout=60,
+        )
+
+    return run
+
+
+@pytest.fixture
+def write(tmp_path):
+    """Write a file under tmp_path (dedented text), creating folders; returns its path."""
+    import textwrap
+
+    def write(name, text, binary=False):
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if binary:
+            path.write_bytes(text)
+        else:
+            path.write_text(textwrap.dedent(text), encoding="utf-8")
+        return path
+
+    return write
