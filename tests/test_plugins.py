@@ -210,3 +210,43 @@ def test_every_hook_is_documented(hook):
     assert f"### `{hook}" in docs
     first_line = getattr(hookspecs, hook).__doc__.strip().splitlines()[0]
     assert first_line.split(":")[0] in docs
+
+
+def test_declarative_rule_file_in_toml(tmp_path):
+    d = plugin_dir(tmp_path, rules__toml='''
+        id = "house.no-asap"
+        code = "HOU200"
+        type = "existence"
+        message = "'{match}' sets no time"
+        phrases = ["ASAP", "as soon as possible"]
+        [examples]
+        bad = ["We will reply «asap»."]
+        good = ["We will reply by Friday."]
+    ''')
+    from replylint.testing import check_rule_file_examples
+
+    reg = build_registry([d], entry_points_group=None)
+    assert reg.errors == []
+    assert check_rule_file_examples(d / "rules.toml", reg) == []
+    report = Linter(Config(), reg).lint_document(Document("Reply As  Soon as possible", "x.txt"))
+    assert [(f.code, f.match) for f in report.findings] == [("HOU200", "As  Soon as possible")]
+
+
+def test_register_checks_receives_the_config(tmp_path):
+    seen = '''
+    from replylint import hookimpl
+    SEEN = []
+
+    @hookimpl
+    def register_checks(register, config):
+        SEEN.append(config)
+    '''
+    d = plugin_dir(tmp_path, seen__py=seen)
+    (tmp_path / "replylint.toml").write_text("language = 'en-GB'\n")
+    from replylint.config import find_config
+
+    cfg = find_config(tmp_path)
+    reg = build_registry([d], cfg.raw, entry_points_group=None)
+    module = next(m for name, m in sys.modules.items() if name.endswith("_seen"))
+    assert module.SEEN == [{"language": "en-GB"}]
+    assert reg.errors == []
