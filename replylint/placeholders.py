@@ -25,6 +25,16 @@ PATTERN = re.compile(
     r"|(?P<angle><(?P<angle_body>[A-Za-z][A-Za-z _-]{0,38}[A-Za-z])>)"
     r"|(?P<marker>\b(?:X{3,}|FILL ?IN|TODO|TBD)\b|\b(?i:lorem ipsum)\b)",
 )
+#: HTML element names: ``<details>`` in a Markdown macro is markup, not a fill-in like ``<name>``
+HTML_ELEMENTS = frozenset(
+    "a abbr address area article aside audio b base bdi bdo blockquote body br button canvas "
+    "caption center cite code col colgroup data datalist dd del details dfn dialog div dl dt em "
+    "embed fieldset figcaption figure font footer form h1 h2 h3 h4 h5 h6 head header hr html i "
+    "iframe img input ins kbd label legend li link main map mark menu meta meter nav noscript "
+    "object ol optgroup option output p param picture pre progress q rp rt ruby s samp script "
+    "section select small source span strike strong style sub summary sup table tbody td "
+    "template textarea tfoot th thead time title tr track tt u ul var video wbr".split()
+)
 _FILL_BODY = re.compile(r"\b(?:" + _FILL_WORDS + r")\b", re.IGNORECASE)
 _SNAKE_BODY = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")
 # Liquid tags start with a keyword; Help Scout's {%customer.firstName,fallback=there%} does not.
@@ -51,7 +61,8 @@ def find_placeholders(text: str) -> list[Placeholder]:
                 continue
             syntax = "fill-in"
         elif kind in ("angle", "angle_body"):
-            if not _fill_in(m.group("angle_body")):
+            body = m.group("angle_body")
+            if body.lower() in HTML_ELEMENTS or not _fill_in(body):
                 continue
             syntax = "fill-in"
         elif kind == "tag":

@@ -6,6 +6,7 @@ import re
 
 from ..hookspecs import hookimpl
 from ..model import Document
+from ..placeholders import HTML_ELEMENTS
 from . import Reader, decode_text
 from .directives import build_suppressions, parse_directive
 from .frontmatter import read_front_matter_file
@@ -18,10 +19,6 @@ def load_text(source: str, data: bytes) -> list[Document]:
 
 # Markdown syntax is blanked to spaces (offsets unchanged) so that checks read only the words:
 # link targets, code, images, emphasis markers, heading marks and inline HTML tags.
-_HTML_TAGS = (
-    "a|b|i|u|em|strong|span|div|p|br|hr|img|ul|ol|li|table|tr|td|th|thead|tbody|h[1-6]|"
-    "sub|sup|small|code|pre|blockquote|font|center|s|del|ins|mark"
-)
 MARKUP = re.compile(
     r"(?P<comment><!--(?P<body>.*?)-->)"
     r"|(?P<fence>^[ \t]*(?P<fmark>```|~~~)[^\n]*\n.*?(?:^[ \t]*(?P=fmark)[^\n]*$|\Z))"
@@ -30,7 +27,7 @@ MARKUP = re.compile(
     r"|(?P<link_open>\[)(?=[^\]\n]*\]\([^)\n]*\))"
     r"|(?P<link_close>\]\([^)\n]*\))"
     r"|(?P<autolink><(?:https?://|mailto:)[^>\s]+>)"
-    r"|(?P<tag></?(?:" + _HTML_TAGS + r")\b[^<>]*>)"
+    r"|(?P<tag></?(?:" + "|".join(sorted(HTML_ELEMENTS, key=len, reverse=True)) + r")\b[^<>]*>)"
     r"|(?P<heading>^[ \t]{0,3}#{1,6}(?=[ \t]))"
     r"|(?P<emph>\*\*|__|(?<!\w)\*(?=\S)|(?<=\S)\*(?!\w))",
     re.S | re.M | re.I,
