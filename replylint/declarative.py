@@ -87,7 +87,7 @@ def make_check(rule: Mapping[str, Any], where: str) -> Check:
     fix_safe = rule.get("fix") == "safe"
 
     def run(doc: Document, options: Mapping[str, Any]) -> Iterator[Hit]:
-        for m in pattern.finditer(doc.author_text):
+        for m in pattern.finditer(doc.prose):
             found = m.group()
             good = lookup.get(" ".join(found.lower().split()))
             text = message.format(match=found, replacement=good or "")

@@ -9,12 +9,21 @@ from __future__ import annotations
 
 import bisect
 import enum
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Literal
 
 Kind = Literal["draft", "macro"]
+
+#: URLs, email addresses, @handles and `code`: text that is not prose (see Document.prose)
+NON_PROSE = re.compile(
+    r"\b(?:https?://|ftp://|www\.)[^\s<>\"']{1,2000}"
+    r"|[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}"
+    r"|(?<![\w@])[@#]\w{1,50}"
+    r"|`[^`\n]{1,500}`"
+)
 
 
 class Severity(enum.IntEnum):
@@ -200,6 +209,15 @@ class Document:
                 if chars[i] != "\n":
                     chars[i] = " "
         return "".join(chars)
+
+    @cached_property
+    def prose(self) -> str:
+        """``author_text`` with URLs, email addresses, @handles and `code` also blanked.
+
+        What checks of wording read: "UPDATE" inside a link is not shouting, and a handle is
+        not a word. Same length as ``text``.
+        """
+        return NON_PROSE.sub(lambda m: " " * len(m.group()), self.author_text)
 
     @cached_property
     def customer_text(self) -> str:

@@ -30,6 +30,8 @@ BUILTINS = (
     "replylint.readers.html",
     "replylint.readers.text",
     "replylint.checks.placeholders",
+    "replylint.checks.tone",
+    "replylint.checks.empathy",
     "replylint.formats.text",
     "replylint.formats.json",
     "replylint.formats.sarif",

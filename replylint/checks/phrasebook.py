@@ -1,0 +1,108 @@
+"""Phrase-table rules: a table of wordings, each with its reason and better wordings.
+
+Most tone and jargon rules are data: an ``Entry`` per wording (a word-bounded regular
+expression, case-insensitive, where ``'`` also matches a typographic apostrophe). Every such
+rule gets two options so a support lead can tune it from config without Python: ``extra``
+(more phrases to flag) and ``allow`` (phrases never to flag).
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from ..declarative import phrase_pattern
+from ..model import Check, Document, Hit, Option, Severity
+
+
+@dataclass(frozen=True)
+class Entry:
+    pattern: str
+    message: str
+    replacements: tuple[str, ...] = ()
+
+
+def _source(pattern: str) -> str:
+    return pattern.replace("'", "['\u2019]")
+
+
+def compile_entries(entries: Sequence[Entry]) -> re.Pattern[str]:
+    """One pass over the text for the whole table; ``lastgroup`` names the entry."""
+    parts = [f"(?P<e{i}>{_source(e.pattern)})" for i, e in enumerate(entries)]
+    return re.compile(r"(?<![\w'\u2019])(?:" + "|".join(parts) + r")(?![\w'\u2019])",
+                      re.IGNORECASE)
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.lower().replace("\u2019", "'").split())
+
+
+@cache
+def _extra_pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:
+    return phrase_pattern(list(phrases))
+
+
+def phrase_hits(
+    doc: Document,
+    pattern: re.Pattern[str],
+    entries: Sequence[Entry],
+    options: Mapping[str, Any],
+    extra_message: str,
+) -> Iterator[Hit]:
+    allow = {_norm(a) for a in options.get("allow", ())}
+    text = doc.prose
+    for m in pattern.finditer(text):
+        if _norm(m.group()) in allow:
+            continue
+        entry = entries[int(m.lastgroup[1:])]  # type: ignore[index]
+        yield Hit(m.start(), m.end(), entry.message.format(match=m.group()), entry.replacements)
+    extra = tuple(options.get("extra", ()))
+    if extra:
+        for m in _extra_pattern(extra).finditer(text):
+            if _norm(m.group()) not in allow:
+                yield Hit(m.start(), m.end(), extra_message.format(match=m.group()))
+
+
+PHRASE_OPTIONS = (
+    Option("extra", list, [], "more phrases to flag (whole words, any case)"),
+    Option("allow", list, [], "phrases never to flag, as written in the reply"),
+)
+
+
+def phrase_check(
+    id: str,
+    code: str,
+    severity: Severity | str,
+    entries: Sequence[Entry],
+    *,
+    extra_message: str,
+    kinds: Sequence[str] = ("draft", "macro"),
+    options: Sequence[Option] = (),
+) -> Callable[[Callable[..., Any]], Check]:
+    """Decorator: the decorated function documents a rule driven by ``entries``.
+
+    The function itself is called too, as ``func(doc, options)``, for hits a table cannot
+    express; a purely tabular rule's function just returns None.
+    """
+    pattern = compile_entries(entries)
+
+    def wrap(func: Callable[..., Any]) -> Check:
+        def run(doc: Document, opts: Mapping[str, Any]) -> Iterator[Hit]:
+            yield from phrase_hits(doc, pattern, entries, opts, extra_message)
+            yield from func(doc, opts) or ()
+
+        return Check(
+            id=id,
+            code=code,
+            severity=Severity.parse(severity),
+            func=run,
+            kinds=frozenset(kinds),
+            options=(*PHRASE_OPTIONS, *options),
+            doc=inspect.cleandoc(func.__doc__ or ""),
+        )
+
+    return wrap
