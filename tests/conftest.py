@@ -38,3 +38,10 @@ def write(tmp_path):
         return path
 
     return write
+
+
+@pytest.fixture(scope="module")
+def linter():
+    from replylint.engine import Linter
+
+    return Linter()

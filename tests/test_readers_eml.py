@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from replylint.engine import Linter
+from support import placeholders, position
+
 from replylint.model import InputError
 from replylint.readers.eml import decode_qp, load_eml
 
@@ -14,23 +15,7 @@ FIXTURES = Path(__file__).parent / "fixtures" / "readers"
 QP = (FIXTURES / "qp_alternative.eml").read_bytes()
 
 
-@pytest.fixture(scope="module")
-def linter():
-    return Linter()
 
-
-def placeholders(linter, name, data):
-    return [
-        (f.match, f.line, f.column)
-        for report in linter.lint_bytes(name, data)
-        for f in report.findings
-        if f.code == "PLH001"
-    ]
-
-
-def position(doc, needle):
-    smap = doc.source_map
-    return smap.line_col(smap.to_source(doc.text.index(needle)))
 
 
 def mail(headers: str, body: bytes) -> bytes:

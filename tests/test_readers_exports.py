@@ -8,16 +8,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from replylint.engine import Linter
 from replylint.model import InputError
 from replylint.readers.exports import LocatingDecoder, load_export, string_offsets
 
 FIXTURES = Path(__file__).parent / "fixtures" / "readers"
-
-
-@pytest.fixture(scope="module")
-def linter():
-    return Linter()
 
 
 def load(name):

@@ -6,32 +6,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from replylint.engine import Linter
+from support import placeholders, position
+
 from replylint.model import InputError, Span, Suppression
 from replylint.readers.html import html_to_text, load_html
 
 FIXTURES = Path(__file__).parent / "fixtures" / "readers"
 
 
-@pytest.fixture(scope="module")
-def linter():
-    return Linter()
 
-
-def placeholders(linter, name, data):
-    """``(match, line, column)`` of each unfilled-placeholder finding."""
-    return [
-        (f.match, f.line, f.column)
-        for report in linter.lint_bytes(name, data)
-        for f in report.findings
-        if f.code == "PLH001"
-    ]
-
-
-def position(doc, needle):
-    """Line and column in the source file of the first ``needle`` in the document's text."""
-    smap = doc.source_map
-    return smap.line_col(smap.to_source(doc.text.index(needle)))
 
 
 def source_at(data, line, column, encoding="utf-8"):

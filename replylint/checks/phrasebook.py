@@ -8,7 +8,6 @@ rule gets two options so a support lead can tune it from config without Python: 
 
 from __future__ import annotations
 
-import inspect
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -16,7 +15,7 @@ from functools import cache
 from typing import Any
 
 from ..declarative import phrase_pattern
-from ..model import Check, Document, Hit, Option, Severity
+from ..model import Check, Document, Hit, Option, Severity, check
 
 
 @dataclass(frozen=True)
@@ -95,14 +94,7 @@ def phrase_check(
             yield from phrase_hits(doc, pattern, entries, opts, extra_message)
             yield from func(doc, opts) or ()
 
-        return Check(
-            id=id,
-            code=code,
-            severity=Severity.parse(severity),
-            func=run,
-            kinds=frozenset(kinds),
-            options=(*PHRASE_OPTIONS, *options),
-            doc=inspect.cleandoc(func.__doc__ or ""),
-        )
+        run.__doc__ = func.__doc__
+        return check(id, code, severity, kinds=kinds, options=(*PHRASE_OPTIONS, *options))(run)
 
     return wrap
