@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from ..hookspecs import hookimpl
-from ..model import Hit, Option, Severity, check
+from ..model import Hit, Metric, Option, Severity, check
 from .phrasebook import Entry, phrase_check
 
 CAN_DO = "Say what you can do instead"
@@ -367,8 +367,69 @@ def missing_appreciation(doc, options):
               ("Thanks for reaching out about this.", "Thank you for your patience."))
 
 
+PLAIN_STRATEGIES = {
+    "direct_start": "sentences opening with 'so', 'then' or 'but'",
+    "imperative_start": "bare commands",
+    "direct_question": "pointed questions",
+    "factuality": "'actually' or 'in fact'",
+    "second_person_start": "sentences opening with 'you'",
+    "negative_lexicon": "negative words",
+    "negated_start": "sentences opening with a negation",
+    "emphatic_punctuation": "'??' or '?!'",
+}
+
+
+@check("tone.low-politeness", "TON008", Severity.WARNING, options=[
+    Option("threshold", float, -2.0, "flag replies whose politeness score is below this"),
+])
+def low_politeness(doc, options):
+    """The reply as a whole reads as curt or impolite.
+
+    ## What it does
+    Scores the author's text with a politeness model and publishes the score as
+    `metrics.politeness` (higher is more polite; 0 is the median request of the Stanford
+    Politeness Corpus, the range is -3 to 3). When the score is below `threshold`, flags the
+    reply and names what pulls it down. The model weighs the politeness strategies of
+    Danescu-Niculescu-Mizil et al. (2013) — gratitude, greeting, apology, "please",
+    "could you / would you" versus direct questions, hedges, sentence-initial "so / but",
+    second-person starts, "in fact / actually" — and a hundred conversational words; its
+    weights ship with replylint (`eval/politeness.py` retrains and evaluates it).
+
+    ## Why is this bad?
+    Each sentence can be fine on its own while the whole reply reads like an order: no
+    greeting, no thanks, bare imperatives and pointed questions. Customers answer curt replies
+    in kind.
+
+    ## Example
+    ```text
+    Read the FAQ. Why didn't you check it before writing?
+    ```
+
+    ## Use instead
+    ```text
+    Thanks for writing in! The FAQ has a step-by-step guide for this; could you try it and
+    let me know if anything is unclear?
+    ```
+
+    The model learnt on Wikipedia requests; on support replies the default threshold (-2.0)
+    is set low so that it only flags replies that are clearly curt. Deselecting the rule also
+    drops the metric.
+    """
+    from ..politeness import assess
+
+    value, lowering = assess(doc.prose)
+    yield Metric("politeness", round(value, 3))
+    if value < options["threshold"] and doc.prose.strip():
+        start = len(doc.prose) - len(doc.prose.lstrip())
+        end = len(doc.prose.rstrip())
+        why = ", ".join(PLAIN_STRATEGIES.get(n, f"the word {n}") for n in lowering[:3])
+        yield Hit(start, end, f"The reply reads as curt (politeness {value:.1f}, threshold "
+                  f"{options['threshold']}): {why or 'no politeness strategies'}; add thanks, a "
+                  "greeting or a softer request")
+
+
 @hookimpl
 def register_checks(register, config):
     for c in (negative_language, blame, condescending, hiding_behind_rules, shouting,
-              competitor_criticism, missing_appreciation):
+              competitor_criticism, missing_appreciation, low_politeness):
         register(c)
