@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from ..declarative import phrase_pattern
 from ..hookspecs import hookimpl
 from ..model import Hit, Option, Severity, check
 
@@ -94,6 +95,8 @@ def _opening(text: str) -> tuple[int, int]:
 
 @check("empathy.missing-acknowledgement", "EMP001", Severity.WARNING, options=[
     Option("threshold", int, 2, "how strongly upset (cue score) the customer must sound"),
+    Option("cues", list, [], "more words that show an upset customer (each counts as strong)"),
+    Option("acknowledgements", list, [], "more phrases that count as acknowledging it"),
 ])
 def missing_acknowledgement(doc, options) -> Iterator[Hit]:
     """An upset customer gets a solution with no acknowledgement of how they feel.
@@ -126,7 +129,15 @@ def missing_acknowledgement(doc, options) -> Iterator[Hit]:
     if not customer.strip():
         return
     score, cues = upset_cues(customer)
-    if score < options["threshold"] or ACKNOWLEDGE.search(doc.prose):
+    if options["cues"]:
+        extra = phrase_pattern(options["cues"]).findall(customer)
+        score += 2 * len(extra)
+        cues = (extra + cues)[:3]
+    acknowledged = ACKNOWLEDGE.search(doc.prose) or (
+        options["acknowledgements"]
+        and phrase_pattern(options["acknowledgements"]).search(doc.prose)
+    )
+    if score < options["threshold"] or acknowledged:
         return
     start, end = _opening(doc.prose)
     if end > start:
