@@ -23,8 +23,9 @@ DEFAULT_EXCLUDE = (".git", ".hg", ".venv", "venv", "node_modules", "__pycache__"
 
 TOP_KEYS = {
     "select", "ignore", "fail-on", "plugins-dir", "include", "exclude", "rules",
-    "overrides", "kind", "language",
+    "overrides", "kind", "language", "glossary",
 }
+GLOSSARY_KEYS = {"allow", "replace"}
 OVERRIDE_KEYS = {"paths", "select", "ignore", "rules", "kind"}
 
 
@@ -144,6 +145,32 @@ def _kind(where: str, value: Any) -> str | None:
     return value
 
 
+@dataclass(frozen=True)
+class Glossary:
+    """The team's vocabulary: terms that are fine (product names) and terms to replace."""
+
+    allow: frozenset[str] = frozenset()  # lower-cased
+    replace: dict[str, str] = field(default_factory=dict)
+
+    def allows(self, term: str) -> bool:
+        return term.lower() in self.allow
+
+
+def glossary(table: dict[str, Any], where: str = "config") -> Glossary:
+    """The ``glossary`` table of a config: ``allow = [...]``, ``replace = {term = "plain"}``."""
+    raw = table.get("glossary", {})
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{where}: glossary must be a table with allow and replace")
+    bad = sorted(set(raw) - GLOSSARY_KEYS)
+    if bad:
+        raise ConfigError(f"{where}: glossary: unknown key(s) {', '.join(bad)}")
+    replace = raw.get("replace", {})
+    if not isinstance(replace, dict) or not all(isinstance(v, str) for v in replace.values()):
+        raise ConfigError(f"{where}: glossary.replace must map terms to plain wordings")
+    allow = _str_list(where, "glossary.allow", raw.get("allow", []))
+    return Glossary(frozenset(t.lower() for t in allow), replace)
+
+
 def parse_config(table: dict[str, Any], path: Path | None, root: Path) -> Config:
     """Build a Config from a ``[tool.replylint]`` table, refusing unknown keys and types."""
     where = str(path) if path else "config"
@@ -174,6 +201,7 @@ def parse_config(table: dict[str, Any], path: Path | None, root: Path) -> Config
                 kind=_kind(ow, o.get("kind")),
             )
         )
+    glossary(table, where)  # validated here; plugins read it from the raw table
     language = table.get("language", "en-US")
     if not isinstance(language, str):
         raise ConfigError(f"{where}: language must be a string such as en-US")

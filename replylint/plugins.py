@@ -32,6 +32,8 @@ BUILTINS = (
     "replylint.checks.placeholders",
     "replylint.checks.tone",
     "replylint.checks.empathy",
+    "replylint.checks.readability",
+    "replylint.checks.jargon",
     "replylint.formats.text",
     "replylint.formats.json",
     "replylint.formats.sarif",
