@@ -84,8 +84,9 @@ def main() -> None:
 @click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-",
               help="Write the report to this file.")
 @click.option("--color/--no-color", default=None, help="Colour the text format [default: on a terminal].")
+@click.option("--fix", is_flag=True, help="Apply safe fixes to the files, then report what is left.")
 def check(paths, fmt, config_path, plugins_dir, select, ignore, fail_on, kind, context_file,
-          stdin_filename, syntax, exclude, output, color):
+          stdin_filename, syntax, exclude, output, color, fix):
     """Lint replies: files, folders (recursively) or - for standard input."""
     from .engine import Session
 
@@ -97,12 +98,18 @@ def check(paths, fmt, config_path, plugins_dir, select, ignore, fail_on, kind, c
         formatters = session.linter_for(session.config_for(Path.cwd())).registry.formatters
         if fmt not in formatters:
             _fail(f"unknown format {fmt!r} (choose from {', '.join(sorted(formatters))})")
-        result = session.run(
-            paths or ["."],
-            context=context_file.read() if context_file else None,
-            stdin_filename=stdin_filename,
-            syntax=syntax,
-        )
+        context = context_file.read() if context_file else None
+        run = dict(context=context, stdin_filename=stdin_filename, syntax=syntax)
+        result = session.run(paths or ["."], **run)
+        if fix:
+            from .fix import apply_fixes
+
+            fixed = apply_fixes(result)
+            if fixed:
+                click.echo(f"replylint: fixed {sum(fixed.values())} finding(s) in "
+                           f"{len(fixed)} file(s)", err=True)
+                if "-" not in paths:
+                    result = session.run(paths or ["."], **run)
     except ConfigError as e:
         _fail(str(e))
     if color is None:

