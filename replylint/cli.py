@@ -139,7 +139,8 @@ def rules(config_path, plugins_dir, fmt):
         click.echo(json.dumps(rows, indent=2))
         return
     for c in checks:
-        click.echo(f"{c.code:<8} {c.id:<36} {str(c.severity):<10} {c.summary}")
+        off = "" if c.default_enabled else " (off by default)"
+        click.echo(f"{c.code:<8} {c.id:<36} {str(c.severity):<10} {c.summary}{off}")
 
 
 @main.command()
