@@ -268,7 +268,7 @@ NOT_PARTICIPLE = frozenset({"need", "bed", "red", "shed", "speed", "seed", "feed
 
 @check("readability.passive-voice", "RDB006", Severity.SUGGESTION, default_enabled=False)
 def passive_voice(doc, options):
-    """Passive voice hides who does what (off by default).
+    """Passive voice hides who does what.
 
     ## What it does
     Flags a form of "to be" followed by a past participle ("was sent", "has been refunded",
