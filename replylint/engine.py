@@ -27,6 +27,7 @@ from .model import (
     Report,
     RunResult,
     Severity,
+    mask,
 )
 from .plugins import Registry, build_registry
 
@@ -181,12 +182,14 @@ class Linter:
             end_column=end_column,
             start=start,
             end=end,
-            match=doc.text[hit.start : hit.end],
+            match=mask(doc.text[hit.start : hit.end]) if hit.sensitive
+            else doc.text[hit.start : hit.end],
             replacements=tuple(hit.replacements),
             url=ac.url,
             name=doc.name or doc.macro_id,
             plugin=ac.plugin,
             fix_safe=hit.fix_safe,
+            sensitive=hit.sensitive,
         )
 
     def lint_bytes(

@@ -250,6 +250,8 @@ class Hit:
     replacements: Sequence[str] = ()
     #: the replacement can be applied without a person reading it (``--fix``)
     fix_safe: bool = False
+    #: the matched text is a secret (a card number, a password): output shows only its end
+    sensitive: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -368,6 +370,7 @@ class Finding:
     name: str | None = None
     plugin: str = ""
     fix_safe: bool = False
+    sensitive: bool = False
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -385,6 +388,19 @@ class Finding:
             "replacements": list(self.replacements),
             "url": self.url,
         }
+
+
+def mask(secret: str, keep: int = 4) -> str:
+    """All but the last ``keep`` letters and digits of ``secret`` as "•"; separators stay."""
+    shown = 0
+    out = []
+    for ch in reversed(secret):
+        if ch.isalnum():
+            out.append(ch if shown < keep else "•")
+            shown += 1
+        else:
+            out.append(ch)
+    return "".join(reversed(out))
 
 
 class InputError(Exception):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import click
 
 from ..hookspecs import hookimpl
-from ..model import Severity
+from ..model import Severity, mask
 from . import Formatter
 
 COLORS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.SUGGESTION: "cyan"}
@@ -26,6 +26,9 @@ def write_text(result, out, color):
             if f.rule.startswith("replylint."):
                 continue
             line = smap.line_text(f.line).replace("\t", " ")
+            if f.sensitive:  # never print the secret: mask it in the source line too
+                stop = f.end_column - 1 if f.end_line == f.line else len(line)
+                line = line[: f.column - 1] + mask(line[f.column - 1 : stop]) + line[stop:]
             width = (f.end_column if f.end_line == f.line else len(line) + 1) - f.column
             gutter = f"{f.line:>5} | "
             out.write(f"{gutter}{line}\n")
