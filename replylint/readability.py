@@ -21,12 +21,32 @@ from dataclasses import dataclass
 from functools import cache
 
 WORD = re.compile(r"[^\W\d_](?:[\w'\u2019-]*\w)?|\d[\d,.:/-]*\d|\d")
-# A sentence ends at . ! ? (not inside "e.g." or "3.5") followed by space, or at a line end:
-# bullets and one-line paragraphs of an email are sentences of their own. In prose a link is
+# A sentence ends at . ! ? followed by space (not after "Mr." or "e.g."), or at a hard line
+# end: bullets, greetings and one-line paragraphs of an email are sentences of their own, while
+# a line wrapped mid-sentence (a long line running on) is joined first. In prose a link is
 # blanked to spaces, and a link followed by a capital ends a sentence ("See <link> Thanks!").
 SENTENCE = re.compile(
-    r"[^\n]*?(?:[.!?]+[\"')\]\u201d\u2019]*(?=\s)|(?=\n)|(?<=\S)(?= {4,}[A-Z])|$)", re.S
+    r"[^\n]*?(?:(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bDr)(?<!\bSt)(?<!\be\.g)(?<!\bi\.e)(?<!\bvs)"
+    r"(?<!\bNo)(?<!\bJr)(?<!\bSr)[.!?]+[\"')\]\u201d\u2019]*(?=\s)|(?=\n)|(?<=\S)(?= {4,}[A-Z])|$)",
+    re.S,
 )
+BLOCK_START = re.compile(r"[ \t]*(?:$|[-*\u2022>]\s|\d{1,2}[.)]\s)")
+WRAP_WIDTH = 40  # a line at least this long that stops mid-sentence was wrapped
+
+
+def unwrap(text: str) -> str:
+    """``text`` with the newlines of hard-wrapped prose turned into spaces (same length)."""
+    chars = list(text)
+    pos = text.find("\n")
+    line_start = 0
+    while pos != -1:
+        line = text[line_start:pos].strip()
+        if (len(line) >= WRAP_WIDTH and line[-1] not in ".!?:;"
+                and not BLOCK_START.match(text, pos + 1)):
+            chars[pos] = " "
+        line_start = pos + 1
+        pos = text.find("\n", line_start)
+    return "".join(chars)
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +58,7 @@ class Sentence:
 
 def sentences(text: str) -> Iterator[Sentence]:
     """The sentences of ``text`` with their spans and word counts (blank ones skipped)."""
+    text = unwrap(text)
     pos, n = 0, len(text)
     while pos < n:
         m = SENTENCE.match(text, pos)

@@ -6,7 +6,7 @@ import pytest
 
 
 def test_stdin_and_exit_codes(run_cli, write):
-    write("replylint.toml", "")
+    write("replylint.toml", "select = ['PLH']\n")
     p = run_cli("check", "-", input="Hi {{first_name}},\nthanks!\n")
     assert p.returncode == 1
     assert p.stdout.startswith("<stdin>:1:4: PLH001 [placeholders.unfilled]")

@@ -25,7 +25,8 @@ EXPECTED = {
 @pytest.fixture
 def workdir(tmp_path):
     shutil.copytree(EXAMPLES, tmp_path, dirs_exist_ok=True)
-    (tmp_path / "replylint.toml").write_text(f"plugins-dir = [{json.dumps(str(PLUGINS))}]\n")
+    (tmp_path / "replylint.toml").write_text(
+        f"plugins-dir = [{json.dumps(str(PLUGINS))}]\nselect = ['PLH001', 'HOU']\n")
     return tmp_path
 
 

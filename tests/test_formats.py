@@ -19,7 +19,7 @@ FINDING_KEYS = {"rule", "code", "severity", "message", "line", "column", "end_li
 
 @pytest.fixture
 def result(tmp_path, write):
-    write("replylint.toml", "")
+    write("replylint.toml", "select = ['PLH001']\n")
     write("drafts/a.txt", "Hello,\n\nYour code is XXX and\tthe date is [DATE].\n")
     write("drafts/b.md", "---\ntitle: Welcome\nkind: draft\n---\nHi {{first_name}}!\n")
     write("drafts/clean.txt", "Hi Dana, your refund was issued today.\n")
