@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -133,6 +133,7 @@ class Linter:
 
     def lint_document(self, doc: Document) -> Report:
         report = Report(doc)
+        pending: list[tuple[ActiveCheck, Hit]] = []
         for ac in self.active_checks(doc.source):
             if doc.kind not in ac.check.kinds or matches(doc.ignores, ac.check):
                 continue
@@ -149,9 +150,12 @@ class Linter:
                     ):
                         raise ValueError(f"yielded an invalid hit {item!r:.200}")
                     if not self._suppressed(doc, item.start, ac.check):
-                        report.findings.append(self._finding(doc, ac, item))
+                        pending.append((ac, item))
             except Exception as e:
                 report.findings.append(internal_error(doc, ac.check.id, ac.plugin, e))
+        # a secret one rule found is masked wherever any finding would show it
+        secrets = sorted({(h.start, h.end) for _, h in pending if h.sensitive and h.end > h.start})
+        report.findings += [self._finding(doc, ac, h, secrets) for ac, h in pending]
         report.findings.sort(key=lambda f: (f.start, f.end, f.code))
         return report
 
@@ -163,7 +167,9 @@ class Linter:
         )
 
     @staticmethod
-    def _finding(doc: Document, ac: ActiveCheck, hit: Hit) -> Finding:
+    def _finding(
+        doc: Document, ac: ActiveCheck, hit: Hit, secrets: Sequence[tuple[int, int]] = ()
+    ) -> Finding:
         smap = doc.source_map
         assert smap is not None
         start = smap.to_source(hit.start)
@@ -174,7 +180,7 @@ class Linter:
             rule=ac.check.id,
             code=ac.check.code,
             severity=ac.severity,
-            message=hit.message or ac.check.summary,
+            message=redact_strings(hit.message or ac.check.summary, doc.text, secrets),
             source=doc.source,
             line=line,
             column=column,
@@ -183,8 +189,8 @@ class Linter:
             start=start,
             end=end,
             match=mask(doc.text[hit.start : hit.end]) if hit.sensitive
-            else doc.text[hit.start : hit.end],
-            replacements=tuple(hit.replacements),
+            else redact_span(doc.text, hit.start, hit.end, secrets),
+            replacements=tuple(redact_strings(r, doc.text, secrets) for r in hit.replacements),
             url=ac.url,
             name=doc.name or doc.macro_id,
             plugin=ac.plugin,
@@ -199,6 +205,25 @@ class Linter:
         if context is not None:
             docs = [replace(d, context=context) for d in docs]
         return [self.lint_document(d) for d in docs]
+
+
+def redact_span(text: str, start: int, end: int, secrets: Sequence[tuple[int, int]]) -> str:
+    """``text[start:end]`` with every part that lies in a secret masked as the secret is."""
+    chars = list(text[start:end])
+    for s, e in secrets:
+        if s < end and start < e:
+            masked = mask(text[s:e])
+            for i in range(max(s, start), min(e, end)):
+                chars[i - start] = masked[i - s]
+    return "".join(chars)
+
+
+def redact_strings(value: str, text: str, secrets: Sequence[tuple[int, int]]) -> str:
+    """``value`` (a message, a replacement) with any secret it repeats masked."""
+    for s, e in secrets:
+        if text[s:e] in value:
+            value = value.replace(text[s:e], mask(text[s:e]))
+    return value
 
 
 def internal_error(doc: Document, rule: str, plugin: str, exc: BaseException) -> Finding:

@@ -391,7 +391,12 @@ class Finding:
 
 
 def mask(secret: str, keep: int = 4) -> str:
-    """All but the last ``keep`` letters and digits of ``secret`` as "•"; separators stay."""
+    """All but the last ``keep`` letters and digits of ``secret`` as "•"; separators stay.
+
+    Short secrets show less: at most a quarter of their letters and digits, so a PIN or a
+    one-time code is never printed whole.
+    """
+    keep = min(keep, sum(c.isalnum() for c in secret) // 4)
     shown = 0
     out = []
     for ch in reversed(secret):

@@ -18,6 +18,7 @@ def write_text(result, out, color):
 
     for report in result.reports:
         smap = report.document.source_map
+        secrets = [f for f in report.findings if f.sensitive]
         for f in report.findings:
             where = style(f"{f.source}:{f.line}:{f.column}:", bold=True)
             code = style(f.code, fg=COLORS[f.severity], bold=True)
@@ -26,9 +27,13 @@ def write_text(result, out, color):
             if f.rule.startswith("replylint."):
                 continue
             line = smap.line_text(f.line).replace("\t", " ")
-            if f.sensitive:  # never print the secret: mask it in the source line too
-                stop = f.end_column - 1 if f.end_line == f.line else len(line)
-                line = line[: f.column - 1] + mask(line[f.column - 1 : stop]) + line[stop:]
+            # never print a secret: mask every sensitive span on the line, not only this one's
+            for s in secrets:
+                if s.line <= f.line <= s.end_line:
+                    begin = s.column - 1 if s.line == f.line else 0
+                    stop = s.end_column - 1 if s.end_line == f.line else len(line)
+                    keep = 4 if s.end_line == f.line else 0  # the secret's own last four
+                    line = line[:begin] + mask(line[begin:stop], keep) + line[stop:]
             width = (f.end_column if f.end_line == f.line else len(line) + 1) - f.column
             gutter = f"{f.line:>5} | "
             out.write(f"{gutter}{line}\n")
