@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .readability import sentences
 
@@ -182,9 +183,11 @@ def _has_action(sentence: str) -> bool:
     return bool(PASSIVE_PROMISE.search(sentence) or TO_YOU.search(sentence))
 
 
-def clauses(text: str) -> list[Clause]:
+@lru_cache(maxsize=32)
+def clauses(text: str) -> tuple[Clause, ...]:
+    """Each sentence of ``text`` read as a commitment, request, resolution or generic offer."""
     out = []
     for s in sentences(text):
         chunk = text[s.start : s.end]
         out.append(Clause(s.start, s.end, classify(chunk), bool(TIME.search(chunk))))
-    return out
+    return tuple(out)

@@ -18,7 +18,7 @@ import re
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 WORD = re.compile(r"[^\W\d_](?:[\w'\u2019-]*\w)?|\d[\d,.:/-]*\d|\d")
 # A sentence ends at . ! ? followed by space (not after "Mr." or "e.g."), or at a hard line
@@ -56,8 +56,20 @@ class Sentence:
     words: int
 
 
-def sentences(text: str) -> Iterator[Sentence]:
-    """The sentences of ``text`` with their spans and word counts (blank ones skipped)."""
+def sentences(text: str) -> tuple[Sentence, ...]:
+    """The sentences of ``text`` with their spans and word counts (blank ones skipped).
+
+    Cached: most rules of a run split the same document's prose.
+    """
+    return _sentences(text)
+
+
+@lru_cache(maxsize=32)
+def _sentences(text: str) -> tuple[Sentence, ...]:
+    return tuple(_split(text))
+
+
+def _split(text: str) -> Iterator[Sentence]:
     text = unwrap(text)
     pos, n = 0, len(text)
     while pos < n:

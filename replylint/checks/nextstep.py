@@ -237,7 +237,7 @@ def unanswered_question(doc, options):
     if any(_keywords(q) & reply for q in asked):
         return
     start = len(text) - len(text.lstrip())
-    first = next(sentences(text), None)
+    first = next(iter(sentences(text)), None)
     end = first.end if first else len(text.rstrip())
     shown = asked[0].strip()
     yield Hit(start, end, f"The customer asked {len(asked)} question(s) (e.g. {shown[:80]!r}) "

@@ -41,7 +41,7 @@ def _greeted(doc) -> bool:
 
 def _first_words(doc) -> tuple[int, int]:
     text = doc.prose
-    first = next(sentences(text), None)
+    first = next(iter(sentences(text)), None)
     return (first.start, first.end) if first else (0, 0)
 
 
