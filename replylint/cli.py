@@ -85,15 +85,17 @@ def main() -> None:
               help="Write the report to this file.")
 @click.option("--color/--no-color", default=None, help="Colour the text format [default: on a terminal].")
 @click.option("--fix", is_flag=True, help="Apply safe fixes to the files, then report what is left.")
+@click.option("--languagetool", metavar="URL|local|public",
+              help="Check grammar and spelling with this LanguageTool server (see docs/grammar.md).")
 def check(paths, fmt, config_path, plugins_dir, select, ignore, fail_on, kind, context_file,
-          stdin_filename, syntax, exclude, output, color, fix):
+          stdin_filename, syntax, exclude, output, color, fix, languagetool):
     """Lint replies: files, folders (recursively) or - for standard input."""
     from .engine import Session
 
     try:
         fixed = None if config_path is None else _base_config(config_path)
         cli = {"select": _split(select), "ignore": _split(ignore), "fail_on": fail_on,
-               "plugins_dir": plugins_dir, "kind": kind}
+               "plugins_dir": plugins_dir, "kind": kind, "languagetool": languagetool}
         session = Session(fixed, {k: v for k, v in cli.items() if v}, exclude)
         formatters = session.linter_for(session.config_for(Path.cwd())).registry.formatters
         if fmt not in formatters:

@@ -23,7 +23,7 @@ DEFAULT_EXCLUDE = (".git", ".hg", ".venv", "venv", "node_modules", "__pycache__"
 
 TOP_KEYS = {
     "select", "ignore", "fail-on", "plugins-dir", "include", "exclude", "rules",
-    "overrides", "kind", "language", "glossary",
+    "overrides", "kind", "language", "glossary", "languagetool",
 }
 GLOSSARY_KEYS = {"allow", "replace"}
 OVERRIDE_KEYS = {"paths", "select", "ignore", "rules", "kind"}
@@ -65,10 +65,15 @@ class Config:
         fail_on: str | None = None,
         plugins_dir: tuple[Path, ...] = (),
         kind: str | None = None,
+        languagetool: str | None = None,
     ) -> Config:
         """Command-line options on top: ``--select`` replaces, ``--ignore`` adds."""
+        raw = self.raw
+        if languagetool:
+            raw = {**raw, "languagetool": {**raw.get("languagetool", {}), "server": languagetool}}
         return replace(
             self,
+            raw=raw,
             select=tuple(select) or self.select,
             ignore=self.ignore + tuple(ignore),
             fail_on=Severity.parse(fail_on) if fail_on else self.fail_on,

@@ -20,6 +20,7 @@ from typing import Any
 import pluggy
 
 from . import hookspecs
+from .config import ConfigError
 from .formats import Formatter
 from .model import Check
 from .readers import Reader
@@ -162,6 +163,8 @@ def _call(
                             for a in impl.argnames])
         except PluginError as e:
             errors.append(e)
+        except ConfigError:
+            raise  # a plugin's settings are configuration: exit code 2, not a plugin fault
         except Exception as e:
             errors.append(PluginError(f"plugin {name}: {hook} raised {type(e).__name__}: {e}"))
 
