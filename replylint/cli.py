@@ -58,7 +58,31 @@ plugins_option = click.option(
 )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class LazyGroup(click.Group):
+    """Commands that live in their own modules, imported only when run (start-up stays fast)."""
+
+    LAZY = {
+        "sendmail": "replylint.integrations.sendmail:command",
+        "install-hook": "replylint.integrations.hooks:command",
+        "serve": "replylint.service:command",
+    }
+
+    def list_commands(self, ctx):
+        return sorted([*super().list_commands(ctx), *self.LAZY])
+
+    def get_command(self, ctx, name):
+        if name in self.LAZY:
+            import importlib
+
+            module, _, attr = self.LAZY[name].partition(":")
+            try:
+                return getattr(importlib.import_module(module), attr)
+            except ModuleNotFoundError:
+                return None
+        return super().get_command(ctx, name)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="replylint")
 def main() -> None:
     """Lint customer-support replies and macro libraries."""
