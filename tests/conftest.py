@@ -45,3 +45,18 @@ def linter():
     from replylint.engine import Linter
 
     return Linter()
+
+
+def require_program(*argv):
+    """Skip when a real program the test drives is not installed; in CI (CI=true, where
+    .ci/run installs it) its absence is a failure, never a silent skip."""
+    import shutil
+
+    ok = shutil.which(argv[0]) is not None
+    if ok and len(argv) > 1:
+        ok = subprocess.run(list(argv), capture_output=True).returncode == 0
+    if not ok:
+        message = f"{' '.join(argv)} is not installed (.ci/run installs it)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
