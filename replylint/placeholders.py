@@ -16,15 +16,27 @@ _FILL_WORDS = (
     r"reason|id|placeholder|fill|tbd|todo"
 )
 
-PATTERN = re.compile(
-    r"(?P<liquid_out>\{\{\{?[^{}\n]{0,200}?\}?\}\})"
-    r"|(?P<tag>\{%[^%\n]{0,200}?%\})"
+_OTHERS = (
     r"|(?P<mailchimp>\*\|[A-Z0-9_:]{1,40}\|\*)"
     r"|(?P<percent>%[A-Z][A-Z0-9_]{1,40}%)"
     r"|(?P<bracket>\[(?P<bracket_body>[^\[\]\n]{1,40})\](?![(\[]))"
-    r"|(?P<angle><(?P<angle_body>[A-Za-z][A-Za-z _-]{0,38}[A-Za-z])>)"
-    r"|(?P<marker>\b(?:X{3,}|FILL ?IN|TODO|TBD)\b|\b(?i:lorem ipsum)\b)",
+    r"|(?P<angle><<(?P<angle2_body>[A-Za-z][A-Za-z _-]{0,38}[A-Za-z])>>"
+    r"|<(?P<angle_body>[A-Za-z][A-Za-z _-]{0,38}[A-Za-z])>)"
+    r"|(?P<marker>\b(?:X{3,}|FILL ?IN|TODO|TBD)\b|\b(?i:lorem ipsum)\b)"
 )
+PATTERN = re.compile(
+    r"(?P<liquid_out>\{\{\{?[^{}\n]{0,200}?\}?\}\})"
+    r"|(?P<tag>\{%[^%\n]{0,200}?%\})"
+    # broken merge fields, tried only where a well-formed one did not match (see MALFORMED)
+    r"|(?P<one_close>\{\{[^{}\n]{1,200}?\}(?!\}))"
+    r"|(?P<mixed>\{\{[^{}%\n]{1,200}?%\}|\{%[^{}%\n]{1,200}?\}\})"
+    r"|(?P<one_open>(?<!\{)\{[ \t]*[A-Za-z_][\w.\[\]-]{0,100}[ \t]*\}\})"
+    r"|(?P<unclosed>\{[{%](?![^{}]{0,300}[}%]\})[ \t]*[A-Za-z_][\w.\[\]-]{0,100})"
+    r"|(?P<no_open>(?<![\w.{}])[A-Za-z_]\w{0,40}(?:\.\w{1,40}){1,8}[ \t]*\}\})"
+    + _OTHERS
+)
+#: the same without the brace forms: most replies have no brace, and skip their cost
+_NO_BRACES = re.compile(_OTHERS[1:])
 #: HTML element names: ``<details>`` in a Markdown macro is markup, not a fill-in like ``<name>``
 HTML_ELEMENTS = frozenset(
     "a abbr address area article aside audio b base bdi bdo blockquote body br button canvas "
@@ -43,6 +55,20 @@ _LIQUID_TAG = re.compile(
     r"continue|assign|capture|endcapture|comment|endcomment|raw|endraw|increment|decrement|"
     r"cycle|tablerow|endtablerow|include|render|liquid|echo)\b"
 )
+#: A Help Scout variable: one dotted name, optionally ``,fallback=text``, and nothing else.
+#: Anything else between ``{%`` and ``%}`` is (possibly broken) Liquid.
+HELPSCOUT_TAG = re.compile(
+    r"\{%[ \t]*(?P<name>[A-Za-z_]\w{0,40}(?:\.\w{1,40}){0,4})[ \t]*"
+    r"(?:,[ \t]*fallback[ \t]*=(?P<fallback>[^%{}\n]{0,100}))?%\}"
+)
+#: the broken forms (syntax ``malformed``), by PATTERN group, with what is wrong with each
+MALFORMED = {
+    "one_close": "closes with one brace",
+    "mixed": "mixes `{{`/`{%` with `%}`/`}}`",
+    "one_open": "opens with one brace",
+    "unclosed": "is never closed",
+    "no_open": "has no opening braces",
+}
 
 
 def _fill_in(body: str) -> bool:
@@ -52,23 +78,33 @@ def _fill_in(body: str) -> bool:
 
 
 def find_placeholders(text: str) -> list[Placeholder]:
-    """Every placeholder in ``text``, in order and non-overlapping."""
+    """Every placeholder in ``text``, in order and non-overlapping.
+
+    ``syntax`` is ``liquid`` (``{{…}}`` and ``{% tag %}``, Intercom's and Gorgias's ``{{…}}``
+    too), ``helpscout``, ``merge-tag`` (Mailchimp ``*|FNAME|*``, ``%NAME%``), ``fill-in``
+    (``[NAME]``, ``XXX``) or ``malformed`` (``{{ticket.id}``, ``{ticket.id}}``, ``{{ticket.id``).
+    """
     found = []
-    for m in PATTERN.finditer(text):
+    pattern = PATTERN if "{" in text or "}}" in text else _NO_BRACES
+    for m in pattern.finditer(text):
         kind = m.lastgroup
         if kind in ("bracket", "bracket_body"):
             if not _fill_in(m.group("bracket_body")):
                 continue
             syntax = "fill-in"
-        elif kind in ("angle", "angle_body"):
-            body = m.group("angle_body")
+        elif kind in ("angle", "angle_body", "angle2_body"):
+            body = m.group("angle_body") or m.group("angle2_body")
             if body.lower() in HTML_ELEMENTS or not _fill_in(body):
                 continue
             syntax = "fill-in"
         elif kind == "tag":
-            syntax = "liquid" if _LIQUID_TAG.match(m.group()) else "helpscout"
+            tag = m.group()
+            helpscout = not _LIQUID_TAG.match(tag) and HELPSCOUT_TAG.fullmatch(tag)
+            syntax = "helpscout" if helpscout else "liquid"
         elif kind == "liquid_out":
             syntax = "liquid"
+        elif kind in MALFORMED:
+            syntax = "malformed"
         elif kind == "marker":
             syntax = "fill-in"
         else:
