@@ -17,7 +17,7 @@ EXPECTED = {
     ("drafts/outlook-reply.eml", 9, 7, 38, "PLH001", "{{ticket.requester.first_name}}"),
     ("macros/password-reset.html", 7, 52, 58, "HOU100", "Github"),
     ("macros/zendesk-macros.json", 8, 181, 213, "HOU001", "https://billing.internal/refunds"),
-    ("macros/zendesk-macros.json", 15, 118, 124, "HOU101", "Tier 2"),
+    ("macros/zendesk-macros.json", 15, 118, 125, "HOU101", "the pod"),
     ("<stdin>", 3, 14, 17, "PLH001", "XXX"),
 }
 
