@@ -36,6 +36,7 @@ BUILTINS = (
     "replylint.checks.readability",
     "replylint.checks.jargon",
     "replylint.checks.privacy",
+    "replylint.checks.grammar",
     "replylint.checks.nextstep",
     "replylint.checks.structure",
     "replylint.formats.text",
