@@ -80,20 +80,29 @@ def _connection() -> sqlite3.Connection:
     return sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
 
 
+#: words already looked up in this process (None: not in the table); bounded by clearing
+_memo: dict[str, tuple[float, int | None] | None] = {}
+MEMO_LIMIT = 200_000
+
+
 def lookup(words: Iterable[str]) -> dict[str, tuple[float, int | None]]:
     """``{word: (zipf, syllables)}`` for the lower-cased words the table knows."""
-    wanted = sorted({w.lower() for w in words})
-    found: dict[str, tuple[float, int | None]] = {}
+    wanted = {w.lower() for w in words}
     with _lock:
-        conn = _connection()
-        for i in range(0, len(wanted), 500):
-            chunk = wanted[i : i + 500]
-            marks = ",".join("?" * len(chunk))
-            for word, zipf, syl in conn.execute(
-                f"SELECT word, zipf, syllables FROM words WHERE word IN ({marks})", chunk
-            ):
-                found[word] = (zipf, syl)
-    return found
+        missing = sorted(w for w in wanted if w not in _memo)
+        if missing:
+            if len(_memo) > MEMO_LIMIT:
+                _memo.clear()
+            conn = _connection()
+            for i in range(0, len(missing), 500):
+                chunk = missing[i : i + 500]
+                _memo.update(dict.fromkeys(chunk))
+                marks = ",".join("?" * len(chunk))
+                for word, zipf, syl in conn.execute(
+                    f"SELECT word, zipf, syllables FROM words WHERE word IN ({marks})", chunk
+                ):
+                    _memo[word] = (zipf, syl)
+        return {w: v for w in wanted if (v := _memo[w]) is not None}
 
 
 def zipf(words: Iterable[str]) -> dict[str, float]:
