@@ -127,7 +127,7 @@ class Linter:
             if docs is not None:
                 kind = self.forced_kind(source)
                 return [replace(d, kind=kind) for d in docs] if kind else docs
-        raise InputError(source, "no reader recognises this file")
+        raise NotRecognised(source, "no reader recognises this file")
 
     # -- linting ---------------------------------------------------------------------------
 
@@ -226,6 +226,10 @@ def redact_strings(value: str, text: str, secrets: Sequence[tuple[int, int]]) ->
     return value
 
 
+class NotRecognised(InputError):
+    """No reader claims the file: an error when named, skipped when met in a folder walk."""
+
+
 def internal_error(doc: Document, rule: str, plugin: str, exc: BaseException) -> Finding:
     return Finding(
         rule=INTERNAL_ERROR_RULE,
@@ -312,14 +316,17 @@ class Session:
                 name = stdin_filename or "<stdin>"
                 config = self.config_for(Path(stdin_filename or "."))
                 targets: list[tuple[str, Path | None]] = [(name, None)]
+                walked = False
             else:
                 path = Path(raw)
                 if path.is_dir():
                     config = self.config_for(path)
                     targets = [(str(p), p) for p in self.files(path)]
+                    walked = True
                 elif path.exists():
                     config = self.config_for(path)
                     targets = [(str(path), path)]
+                    walked = False
                 else:
                     result.errors.append(InputError(str(path), "no such file or directory"))
                     continue
@@ -331,6 +338,9 @@ class Session:
                     result.reports += linter.lint_bytes(
                         source, data, context=context, syntax=syntax
                     )
+                except NotRecognised as e:
+                    if not walked:  # a package.json in a macro folder is not an error
+                        result.errors.append(e)
                 except InputError as e:
                     result.errors.append(e)
                 except OSError as e:

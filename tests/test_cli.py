@@ -108,3 +108,12 @@ def test_console_script_installed(exe):
     path = shutil.which(exe) or str(Path(sys.executable).parent / exe)
     p = subprocess.run([path, "rules"], capture_output=True, text=True)
     assert p.returncode == 0 and "PLH001" in p.stdout
+
+
+def test_unrecognised_json_is_skipped_in_folders_but_an_error_when_named(run_cli, write):
+    write("replylint.toml", "select = ['PLH']\n")
+    write("macros/package.json", '{"name": "x", "version": "1.0.0"}')
+    write("macros/a.txt", "Hi Dana")
+    assert run_cli("check", "macros").returncode == 0
+    p = run_cli("check", "macros/package.json")
+    assert p.returncode == 2 and "no reader recognises this file" in p.stdout
