@@ -10,15 +10,16 @@ from ..model import Hit, Option, Severity, ZoneKind, check
 from ..readability import WORD, sentences, unwrap
 
 
-def _body_end(doc) -> tuple[int, int]:
-    """The last sentence of the body (before the sign-off), where a next step belongs."""
-    body = [z for z in doc.zones if z.kind in (ZoneKind.BODY, ZoneKind.GREETING)]
+def last_body_sentence(doc) -> tuple[int, int] | None:
+    """The last sentence before the sign-off: where a next step belongs, and where a draft
+    sent unfinished stops."""
     text = doc.prose
     last = None
-    for z in body:
-        for s in sentences(text[z.start : z.end]):
-            last = (z.start + s.start, z.start + s.end)
-    return last or (0, 0)
+    for z in doc.zones:
+        if z.kind in (ZoneKind.BODY, ZoneKind.GREETING):
+            for s in sentences(text[z.start : z.end]):
+                last = (z.start + s.start, z.start + s.end)
+    return last
 
 
 @check("next-step.missing", "NXT001", Severity.WARNING, options=[
@@ -64,7 +65,7 @@ def missing(doc, options):
         return  # "Here's how: <link>": reading it is the customer's next step
     if THREAD.search(text):
         return  # "1/2": the next step may be in the next part of the thread
-    start, end = _body_end(doc)
+    start, end = last_body_sentence(doc) or (0, 0)
     if end > start:
         yield Hit(start, end, "No next step: say what you will do and when, what the customer "
                   "should do, or what to expect now that it's resolved",

@@ -11,6 +11,7 @@ import re
 from ..hookspecs import hookimpl
 from ..model import Hit, Option, Severity, ZoneKind, check
 from ..readability import sentences
+from .nextstep import last_body_sentence
 
 LINES = Option("min_lines", int, 3, "replies with fewer non-blank lines are not judged "
                "(chat and social replies)")
@@ -255,15 +256,10 @@ def abrupt_ending(doc, options):
     Sam
     ```
     """
-    body = [z for z in doc.zones if z.kind in (ZoneKind.BODY, ZoneKind.GREETING)]
-    text = doc.prose
-    last = None
-    for z in body:
-        for s in sentences(text[z.start : z.end]):
-            last = (z.start + s.start, z.start + s.end)
+    last = last_body_sentence(doc)
     if last is None:
         return
-    sentence = text[last[0] : last[1]]
+    sentence = doc.prose[last[0] : last[1]]
     if AGENT_TAG.search(sentence):
         return  # "Thanks, ^AK": signed, so finished
     if DANGLING.search(sentence) and not ENDS_OK.search(sentence):
