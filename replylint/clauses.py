@@ -53,9 +53,9 @@ NOT_ACTIONS = frozenset({
     "afraid", "aware", "working", "looking", "hoping", "trying", "want", "like", "love",
     "hope", "understand", "know", "see", "think", "believe", "appreciate", "apologize",
     "apologise", "feel", "need", "recommend", "suggest", "would", "could", "should", "not",
-    "unfortunately", "always", "sorry", "thrilled", "excited", "pleased", "delighted",
+    "unfortunately", "always", "thrilled", "excited", "pleased", "delighted",
     "committed", "experiencing", "seeing", "getting", "received", "noticed",
-    "in", "on", "at", "with", "there", "back", "available", "touch", "aware", "closed", "open",
+    "in", "on", "at", "with", "there", "back", "available", "touch", "closed", "open",
 })
 # "Your refund will be processed…", "A replacement card will be sent…": a promise in passive.
 PASSIVE_PROMISE = re.compile(

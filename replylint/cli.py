@@ -195,7 +195,7 @@ def plugins(config_path, plugins_dir):
         provided[p].append(c.code)
     for r, p in registry.readers:
         provided[p].append(f"reader:{r.name}")
-    for name, (f, p) in registry.formatters.items():
+    for name, (_, p) in registry.formatters.items():
         provided[p].append(f"format:{name}")
     for name, origin in registry.origins.items():
         items = ", ".join(sorted(provided[name])) or "nothing"

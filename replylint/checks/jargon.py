@@ -132,10 +132,10 @@ INTERNAL = [
           f"'{{match}}' {INTERNAL_WHY}: say who will look at it, and when",
           ("passed to our specialist team", "asked our specialist team to look at this")),
     Entry(rf"(?:tier|level)[ -]?(?:1|2|3|one|two|three) {TEAM}",
-          f"'{{match}}' describes how your team is organised, which the customer does not need "
+          "'{match}' describes how your team is organised, which the customer does not need "
           "to know", ("our specialist team", "our technical team")),
     Entry(rf"(?:first|second|third|1st|2nd|3rd)[- ]line {TEAM}",
-          f"'{{match}}' describes how your team is organised, which the customer does not need "
+          "'{match}' describes how your team is organised, which the customer does not need "
           "to know", ("our specialist team", "our technical team")),
     Entry(rf"L[1-3] {TEAM}|(?<=to )L[1-3](?=\s*[.,;!?]|\s*$)",
           f"'{{match}}' {INTERNAL_WHY}", ("our specialist team",)),
@@ -145,7 +145,7 @@ INTERNAL = [
           f"'{{match}}' {INTERNAL_WHY}", ("return authorization", "return number")),
     Entry(r"(?-i:TAT)", f"'{{match}}' (turnaround time) {INTERNAL_WHY}: give the time",
           ("turnaround time", "we'll have it back to you by")),
-    Entry(r"(?-i:PF[AB])", f"'{{match}}' is an office abbreviation the customer may not know",
+    Entry(r"(?-i:PF[AB])", "'{match}' is an office abbreviation the customer may not know",
           ("I've attached", "Please see below")),
     Entry(r"(?:do|does|doing|did) the needful",
           "'{match}' is unclear to most readers: say exactly what you need",),
@@ -163,7 +163,7 @@ INTERNAL = [
           f"'{{match}}' {INTERNAL_WHY}", ("reproduce", "steps to make it happen")),
     Entry(r"hot[- ]?fix(?:es|ed)?", f"'{{match}}' {INTERNAL_WHY}", ("fix", "update")),
     Entry(r"root[- ]cause analys[ie]s|(?-i:RCA)",
-          f"'{{match}}' is engineering jargon: say what caused it",
+          "'{match}' is engineering jargon: say what caused it",
           ("what caused it", "our investigation")),
     Entry(r"(?:P|Sev|Severity|Priority)[ -]?[0-4] (?:incidents?|issues?|tickets?|bugs?|cases?|"
           r"outages?)|Sev[ -]?[0-4]",

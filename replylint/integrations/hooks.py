@@ -37,7 +37,8 @@ def hooks_dir(repo: Path) -> Path:
     except FileNotFoundError:
         raise click.ClickException("git is not installed") from None
     except subprocess.CalledProcessError as e:
-        raise click.ClickException(f"{repo}: {e.stderr.strip() or 'not a git repository'}")
+        reason = e.stderr.strip() or "not a git repository"
+        raise click.ClickException(f"{repo}: {reason}") from None
     return (repo / out).resolve()  # relative answers are relative to -C's directory
 
 
