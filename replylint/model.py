@@ -12,7 +12,7 @@ import enum
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any, Literal
 
 Kind = Literal["draft", "macro"]
@@ -94,6 +94,18 @@ class Suppression:
     rules: frozenset[str] = frozenset()
 
 
+@lru_cache(maxsize=8)
+def line_starts(text: str) -> list[int]:
+    """Offsets where each line of ``text`` starts; shared by every document of one file (a
+    10,000-macro export must not hold 10,000 copies)."""
+    starts = [0]
+    pos = text.find("\n")
+    while pos != -1:
+        starts.append(pos + 1)
+        pos = text.find("\n", pos + 1)
+    return starts
+
+
 class SourceMap:
     """Maps offsets in a document's text to offsets and line/columns in its source file.
 
@@ -128,13 +140,7 @@ class SourceMap:
     def line_col(self, source_offset: int) -> tuple[int, int]:
         """1-based line and column (in characters) of a source offset."""
         if self._line_starts is None:
-            starts = [0]
-            text = self.source_text
-            pos = text.find("\n")
-            while pos != -1:
-                starts.append(pos + 1)
-                pos = text.find("\n", pos + 1)
-            self._line_starts = starts
+            self._line_starts = line_starts(self.source_text)
         line = bisect.bisect_right(self._line_starts, source_offset) - 1
         return line + 1, source_offset - self._line_starts[line] + 1
 
