@@ -345,6 +345,10 @@ class Session:
                     result.errors.append(e)
                 except OSError as e:
                     result.errors.append(InputError(source, e.strerror or str(e)))
+                except Exception as e:  # a fault in replylint itself: report it, go on
+                    result.plugin_errors.append(
+                        f"internal error while linting {source}: {type(e).__name__}: {e}"
+                    )
         for linter in self._linters.values():
             result.plugin_errors += [str(e) for e in linter.registry.errors]
             result.rules.update((c.code, c) for c, _ in linter.registry.checks.values())

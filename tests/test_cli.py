@@ -117,3 +117,23 @@ def test_unrecognised_json_is_skipped_in_folders_but_an_error_when_named(run_cli
     assert run_cli("check", "macros").returncode == 0
     p = run_cli("check", "macros/package.json")
     assert p.returncode == 2 and "no reader recognises this file" in p.stdout
+
+
+def test_an_engine_fault_on_one_file_is_exit_3_and_the_others_are_linted(tmp_path, monkeypatch):
+    from replylint.engine import Linter, Session
+
+    real = Linter.lint_bytes
+
+    def flaky(self, source, data, **kwargs):
+        if source.endswith("boom.txt"):
+            raise MemoryError("simulated")
+        return real(self, source, data, **kwargs)
+
+    monkeypatch.setattr(Linter, "lint_bytes", flaky)
+    (tmp_path / "replylint.toml").write_text("select = ['PLH']\n")
+    (tmp_path / "boom.txt").write_text("Hi")
+    (tmp_path / "ok.txt").write_text("Hi [NAME]")
+    result = Session().run([tmp_path / "boom.txt", tmp_path / "ok.txt"])
+    assert [f.code for f in result.findings] == ["PLH001"]
+    assert result.exit_code == 3
+    assert "internal error while linting" in result.plugin_errors[0] and "boom.txt" in result.plugin_errors[0]

@@ -23,7 +23,7 @@ from ..config import Glossary, glossary
 from ..declarative import phrase_pattern
 from ..hookspecs import hookimpl
 from ..model import Check, Document, Hit, Metric, Option, Severity, check
-from .phrasebook import PHRASE_OPTIONS, Entry, compile_entries
+from .phrasebook import PHRASE_OPTIONS, Entry, compile_entries, phrase_hits
 
 # --------------------------------------------------------------------------------------------
 # shared helpers
@@ -53,11 +53,6 @@ def _customer_has(customer: str, phrase: str) -> bool:
 @lru_cache(maxsize=1024)
 def _phrase_re(phrase: str) -> re.Pattern[str]:
     return phrase_pattern([phrase])
-
-
-@lru_cache(maxsize=64)
-def _extra_re(phrases: tuple[str, ...]) -> re.Pattern[str]:
-    return phrase_pattern(list(phrases))
 
 
 def _allowed(match: str, options: Mapping[str, Any], terms: Glossary) -> bool:
@@ -91,27 +86,26 @@ def _table_hits(
     terms: Glossary,
     extra_message: str,
 ) -> Iterator[Hit]:
-    """Hits of a phrase table: not allowed, not an entry the customer used themselves."""
-    customer = doc.customer_text or ""
+    """Hits of a phrase table: not allowed, not spelled out, not used by the customer."""
+    customer = (doc.customer_text or "").replace("\u2019", "'")
     used: set[str | None] | None = None
-    explained: frozenset[str] | None = None
-    for m in pattern.finditer(doc.prose):
-        if used is None:  # the customer's message and the acronyms, once there is a hit
-            used = {c.lastgroup for c in pattern.finditer(customer.replace("\u2019", "'"))}
+    explained: frozenset[str] = frozenset()
+
+    def skip(m: re.Match[str]) -> bool:
+        nonlocal used, explained
+        if used is None:  # the customer's entries and the acronyms, once there is a match
+            used = {c.lastgroup for c in pattern.finditer(customer)}
             explained = explained_acronyms(doc.prose)
-        assert explained is not None
-        if m.lastgroup in used or _allowed(m.group(), options, terms):
-            continue
-        if m.group().upper().rstrip("S") in explained or m.group().upper() in explained:
-            continue
-        entry = entries[int(m.lastgroup[1:])]  # type: ignore[index]
-        yield Hit(m.start(), m.end(), entry.message.format(match=m.group()),
-                  tuple(_capitalised_like(r, doc.prose, m.start()) for r in entry.replacements))
-    extra = tuple(p for p in options.get("extra", ()) if p.strip())
-    if extra:
-        for m in _extra_re(extra).finditer(doc.prose):
-            if not _allowed(m.group(), options, terms) and not _customer_has(customer, m.group()):
-                yield Hit(m.start(), m.end(), extra_message.format(match=m.group()))
+        found = m.group()
+        if m.lastgroup is None:  # an ``extra`` phrase
+            customer_used = _customer_has(customer, found)
+        else:
+            customer_used = m.lastgroup in used
+        return (customer_used or _allowed(found, options, terms)
+                or found.upper().rstrip("S") in explained or found.upper() in explained)
+
+    yield from phrase_hits(doc, pattern, entries, options, extra_message, skip,
+                           lambda r, at: _capitalised_like(r, doc.prose, at))
 
 
 # --------------------------------------------------------------------------------------------

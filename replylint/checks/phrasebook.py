@@ -51,18 +51,31 @@ def phrase_hits(
     entries: Sequence[Entry],
     options: Mapping[str, Any],
     extra_message: str,
+    skip: Callable[[re.Match[str]], bool] | None = None,
+    fit: Callable[[str, int], str] | None = None,
 ) -> Iterator[Hit]:
+    """Hits of a phrase table and of the rule's ``extra`` phrases, minus ``allow``.
+
+    ``skip(match)`` drops further matches (a family's own reasons: the customer used the
+    word, the acronym is spelled out); ``fit(replacement, start)`` adapts a replacement to
+    where it goes (a capital at a sentence start). For an ``extra`` phrase ``lastgroup`` is
+    None.
+    """
     allow = {_norm(a) for a in options.get("allow", ())}
     text = doc.prose
+
+    def wanted(m: re.Match[str]) -> bool:
+        return _norm(m.group()) not in allow and not (skip and skip(m))
+
     for m in pattern.finditer(text):
-        if _norm(m.group()) in allow:
-            continue
-        entry = entries[int(m.lastgroup[1:])]  # type: ignore[index]
-        yield Hit(m.start(), m.end(), entry.message.format(match=m.group()), entry.replacements)
-    extra = tuple(options.get("extra", ()))
+        if wanted(m):
+            entry = entries[int(m.lastgroup[1:])]  # type: ignore[index]
+            replacements = tuple(fit(r, m.start()) if fit else r for r in entry.replacements)
+            yield Hit(m.start(), m.end(), entry.message.format(match=m.group()), replacements)
+    extra = tuple(p for p in options.get("extra", ()) if p.strip())
     if extra:
         for m in _extra_pattern(extra).finditer(text):
-            if _norm(m.group()) not in allow:
+            if wanted(m):
                 yield Hit(m.start(), m.end(), extra_message.format(match=m.group()))
 
 
