@@ -13,6 +13,10 @@ from typing import Any
 
 __version__ = "0.1.0"
 
+from . import regexcache  # noqa: E402
+
+regexcache.load()  # before any module compiles its patterns
+
 from .hookspecs import hookimpl  # noqa: E402
 from .model import (  # noqa: E402
     Check,

@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from .phrasescan import Prefiltered
 from .readability import sentences
 
 WE = (
@@ -58,14 +59,15 @@ NOT_ACTIONS = frozenset({
     "in", "on", "at", "with", "there", "back", "available", "touch", "closed", "open",
 })
 # "Your refund will be processed…", "A replacement card will be sent…": a promise in passive.
-PASSIVE_PROMISE = re.compile(
+PASSIVE_PROMISE = Prefiltered(re.compile(
     r"\b(?:will|'ll|is going to|are going to) be (?:\w+ )?(?:[a-z]+ed|sent|paid|built|"
     r"shipped|given|done|taken|made|brought|rebuilt|written)\b",
     re.IGNORECASE,
-)
+))
 # "…our engineers, who will contact you…": an action towards the customer, whoever does it.
-TO_YOU = re.compile(r"\b(?:will|'ll) (?:\w+ )?(?:contact|call|email|e-mail|text|send|visit|"
-                    r"ring|phone|message|write to) (?:you|your)\b", re.IGNORECASE)
+TO_YOU = Prefiltered(re.compile(
+    r"\b(?:will|'ll) (?:\w+ )?(?:contact|call|email|e-mail|text|send|visit|"
+    r"ring|phone|message|write to) (?:you|your)\b", re.IGNORECASE))
 IMPERATIVE = frozenset(
     "reply respond send share email call text message dm tap click open go visit try restart "
     "reinstall update install uninstall log sign enter select choose pick follow check confirm "
@@ -76,25 +78,25 @@ IMPERATIVE = frozenset(
 )
 CLAUSE_BREAK = re.compile(r"[,;:\u2013\u2014]\s|\s-\s")
 # A question put to the customer asks them for something: that is their next step.
-ASK = re.compile(
-    r"^\W*(?:(?:did|do|does|have|has|are|is|was|were|can|could|would|will|what|which|where|"
-    r"when|how|who|mind if)\b[^?]*|[^?]*\byou\b[^?]*)\?\s*$",
+ASK = Prefiltered(re.compile(
+    r"^\W*+(?:(?:did|do|does|have|has|are|is|was|were|can|could|would|will|what|which|where|"
+    r"when|how|who|mind if)\b[^?]*|(?=[^?]*\byou\b)[^?]*+)\?\s*$",
     re.IGNORECASE,
-)
-ADVICE = re.compile(
+))
+ADVICE = Prefiltered(re.compile(
     r"\b(?:I|we)(?:'d| would)? (?:\w+ )?(?:recommend|suggest|advise|encourage)\b|"
     r"\bthe best (?:next )?(?:step|option|way)\b",
     re.IGNORECASE,
-)
-REQUEST = re.compile(
+))
+REQUEST = Prefiltered(re.compile(
     r"(?:^|\b)(?:please|kindly) (?:\w+ )?\w+|\b(?:could|can|would|will) you(?: please)? "
     r"(?:\w+)|\byou(?:'ll| will)? (?:need|have|want) to \w+|\byou can (?:now |also |then )?"
     r"(?:\w+)|\byou(?:'ll| will) (?:get|receive|see|find|be able)|\bif you (?:could|can) "
     r"(?:\w+)|\bwe(?:'ll| will) need (?:you|your)|\b(?:I|we)(?:'d| would) (?:need|like) "
     r"(?:you|your)|\bwhen(?:ever)? you(?:'re| are) ready\b|\bonce you(?:'ve| have)\b",
     re.IGNORECASE,
-)
-RESOLVED = re.compile(
+))
+RESOLVED = Prefiltered(re.compile(
     r"\b(?:was|were|has been|have been|is now|are now|is|are) (?:now |already |just |been |"
     r"\d+ ?% |fully |completely )?"
     r"(?:issued|processed|refunded|sent|shipped|dispatched|fixed|resolved|restored|"
@@ -103,23 +105,23 @@ RESOLVED = re.compile(
     r"reversed|waived|replaced|rebooked|renewed|extended|upgraded|verified|booked|scheduled|"
     r"arranged|confirmed|released|enabled|unblocked|paid)\b",
     re.IGNORECASE,
-)
-APOLOGY = re.compile(r"\b(?:sorry|apolog\w*|unfortunately|regret)\b", re.IGNORECASE)
-EXPECT = re.compile(
+))
+APOLOGY = Prefiltered(re.compile(r"\b(?:sorry|apolog\w*|unfortunately|regret)\b", re.IGNORECASE))
+EXPECT = Prefiltered(re.compile(
     r"\b(?:will|'ll|should|can expect|expect|within|in \d|by (?:monday|tuesday|wednesday|"
     r"thursday|friday|saturday|sunday|tomorrow|tonight|the end)|today|tomorrow|now|arrive|"
     r"reach|appear|show up)\b",
     re.IGNORECASE,
-)
-GENERIC = re.compile(
+))
+GENERIC = Prefiltered(re.compile(
     r"\b(?:let (?:me|us) know if (?:you (?:have|need|require)|there(?:'s| is)|anything)|"
     r"(?:feel free|don't hesitate|do not hesitate) to (?:reach out|contact|get in touch|ask|"
     r"reply|let us know)|hope (?:this|that) helps|reach out if|if you (?:have|need) "
     r"(?:any(?:thing)?|more|further|other)|happy to help|here to help|any (?:other|further|more) "
     r"questions)\b",
     re.IGNORECASE,
-)
-TIME = re.compile(
+))
+TIME = Prefiltered(re.compile(
     r"\b(?:today|tonight|tomorrow|this (?:morning|afternoon|evening|week|weekend)|next "
     r"(?:week|month|monday|tuesday|wednesday|thursday|friday|business day)|(?:on|by|before|"
     r"until|after) (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|the \d+|\d)|"
@@ -130,7 +132,7 @@ TIME = re.compile(
     r"\d{1,2}(?:st|nd|rd|th)\b|end of (?:the )?(?:day|week|month)|"
     r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]* \d)",
     re.IGNORECASE,
-)
+))
 
 
 @dataclass(frozen=True, slots=True)

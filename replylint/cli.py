@@ -7,6 +7,7 @@ a check failed while running (its internal-error finding says which).
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -86,6 +87,36 @@ class LazyGroup(click.Group):
 @click.version_option(package_name="replylint")
 def main() -> None:
     """Lint customer-support replies and macro libraries."""
+    import atexit
+
+    from . import regexcache
+
+    atexit.register(regexcache.save)  # the next run starts with these patterns compiled
+
+
+PROGRESS_MIN_FILES = 50
+
+
+class _ProgressBar:
+    """A progress bar on standard error, for runs over many files on a terminal only."""
+
+    current = None
+
+    @classmethod
+    def close(cls) -> None:
+        if cls.current is not None:
+            cls.current.render_finish()
+            cls.current = None
+
+
+def _progress_bar(total: int):
+    if total < PROGRESS_MIN_FILES or not sys.stderr.isatty():
+        return lambda n: None
+    _ProgressBar.close()
+    bar = click.progressbar(length=total, label="Linting", file=sys.stderr, show_pos=True)
+    bar.render_progress()
+    _ProgressBar.current = bar
+    return bar.update
 
 
 @main.command()
@@ -111,16 +142,26 @@ def main() -> None:
 @click.option("--fix", is_flag=True, help="Apply safe fixes to the files, then report what is left.")
 @click.option("--languagetool", metavar="URL|local|public",
               help="Check grammar and spelling with this LanguageTool server (see docs/grammar.md).")
+@click.option("-j", "--jobs", type=click.IntRange(0), default=0, show_default=True,
+              help="Worker processes for many files (0: one per CPU, 1: none).")
+@click.option("--no-cache", is_flag=True,
+              help="Lint every file again instead of reusing results of unchanged files.")
 def check(paths, fmt, config_path, plugins_dir, select, ignore, fail_on, kind, context_file,
-          stdin_filename, syntax, exclude, output, color, fix, languagetool):
+          stdin_filename, syntax, exclude, output, color, fix, languagetool, jobs, no_cache):
     """Lint replies: files, folders (recursively) or - for standard input."""
     from .engine import Session
 
+    cache = None
+    if not (no_cache or fix or os.environ.get("REPLYLINT_NO_CACHE")):
+        from .cache import ResultCache
+
+        cache = ResultCache()
     try:
         fixed = None if config_path is None else _base_config(config_path)
         cli = {"select": _split(select), "ignore": _split(ignore), "fail_on": fail_on,
                "plugins_dir": plugins_dir, "kind": kind, "languagetool": languagetool}
-        session = Session(fixed, {k: v for k, v in cli.items() if v}, exclude)
+        session = Session(fixed, {k: v for k, v in cli.items() if v}, exclude,
+                          jobs=1 if fix else jobs, cache=cache, progress=_progress_bar)
         formatters = session.linter_for(session.config_for(Path.cwd())).registry.formatters
         if fmt not in formatters:
             _fail(f"unknown format {fmt!r} (choose from {', '.join(sorted(formatters))})")
@@ -138,6 +179,10 @@ def check(paths, fmt, config_path, plugins_dir, select, ignore, fail_on, kind, c
                     result = session.run(paths or ["."], **run)
     except ConfigError as e:
         _fail(str(e))
+    finally:
+        _ProgressBar.close()
+    if cache is not None and cache.problem:
+        click.echo(f"replylint: note: {cache.problem}", err=True)
     if color is None:
         color = output.isatty()
     formatters[fmt][0].write(result, output, color)

@@ -14,6 +14,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from .limits import (
+    DEFAULT_CHECK_TIMEOUT,
+    DEFAULT_MAX_FINDINGS,
+    DEFAULT_MAX_INPUT_SIZE,
+    parse_size,
+)
 from .model import Check, Severity
 
 CONFIG_FILES = ("replylint.toml", ".replylint.toml", "pyproject.toml")
@@ -24,6 +30,7 @@ DEFAULT_EXCLUDE = (".git", ".hg", ".venv", "venv", "node_modules", "__pycache__"
 TOP_KEYS = {
     "select", "ignore", "fail-on", "plugins-dir", "include", "exclude", "rules",
     "overrides", "kind", "language", "glossary", "languagetool",
+    "max-input-size", "max-findings", "check-timeout",
 }
 GLOSSARY_KEYS = {"allow", "replace"}
 OVERRIDE_KEYS = {"paths", "select", "ignore", "rules", "kind"}
@@ -56,6 +63,12 @@ class Config:
     overrides: tuple[Override, ...] = ()
     kind: str | None = None
     language: str = "en-US"
+    #: bytes read from one input (0: no limit)
+    max_input_size: int = DEFAULT_MAX_INPUT_SIZE
+    #: findings kept per document, then one note saying how many more (0: no limit)
+    max_findings: int = DEFAULT_MAX_FINDINGS
+    #: seconds each check may take on one document (0: no budget)
+    check_timeout: float = DEFAULT_CHECK_TIMEOUT
     raw: dict[str, Any] = field(default_factory=dict)
 
     def with_cli(
@@ -84,7 +97,7 @@ class Config:
     def overrides_for(self, source: str) -> list[Override]:
         try:
             rel = Path(source).resolve().relative_to(self.root).as_posix()
-        except ValueError:
+        except (ValueError, OSError, RuntimeError):  # elsewhere, or a symlink loop
             rel = Path(source).as_posix()
         return [
             o for o in self.overrides if any(fnmatch.fnmatch(rel, g) for g in o.paths)
@@ -94,9 +107,11 @@ class Config:
         parts = set(path.parts)
         if parts & set(DEFAULT_EXCLUDE):
             return True
+        if not self.exclude:
+            return False
         try:
             rel = path.resolve().relative_to(self.root).as_posix()
-        except ValueError:
+        except (ValueError, OSError, RuntimeError):  # elsewhere, or a symlink loop
             rel = path.as_posix()
         return any(fnmatch.fnmatch(rel, g) or fnmatch.fnmatch(path.name, g) for g in self.exclude)
 
@@ -144,7 +159,30 @@ def _rules_table(where: str, value: Any) -> dict[str, dict[str, Any]]:
                 Severity.parse(opts["severity"])
             except ValueError as e:
                 raise ConfigError(f"{where}: rule {rule}: {e}") from None
+        if "check-timeout" in opts:
+            _seconds(f"{where}: rule {rule}", "check-timeout", opts["check-timeout"])
     return value
+
+
+def _seconds(where: str, key: str, value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not value >= 0:
+        raise ConfigError(f"{where}: {key} must be a number of seconds (0: none), got {value!r}")
+    return float(value)
+
+
+def _limits(where: str, table: dict[str, Any]) -> dict[str, Any]:
+    """``max-input-size``, ``max-findings`` and ``check-timeout`` as Config fields."""
+    try:
+        size = parse_size(table.get("max-input-size", DEFAULT_MAX_INPUT_SIZE))
+    except ValueError as e:
+        raise ConfigError(f"{where}: max-input-size: {e}") from None
+    findings = table.get("max-findings", DEFAULT_MAX_FINDINGS)
+    if isinstance(findings, bool) or not isinstance(findings, int) or findings < 0:
+        raise ConfigError(
+            f"{where}: max-findings must be a whole number (0: no limit), got {findings!r}"
+        )
+    timeout = _seconds(where, "check-timeout", table.get("check-timeout", DEFAULT_CHECK_TIMEOUT))
+    return {"max_input_size": size, "max_findings": findings, "check_timeout": timeout}
 
 
 def _kind(where: str, value: Any) -> str | None:
@@ -229,6 +267,7 @@ def parse_config(table: dict[str, Any], path: Path | None, root: Path) -> Config
         overrides=tuple(overrides),
         kind=_kind(where, table.get("kind")),
         language=language,
+        **_limits(where, table),
         raw=table,
     )
 

@@ -20,6 +20,7 @@ from typing import Any
 
 from .hookspecs import hookimpl
 from .model import Check, Document, Hit, Severity
+from .phrasescan import PhraseTable
 from .plugins import PluginError
 
 REQUIRED = ("id", "code", "type", "message")
@@ -31,7 +32,7 @@ RULE_ID = re.compile(r"[a-z][a-z0-9]*\.[a-z0-9]+(?:-[a-z0-9]+)*")
 RULE_CODE = re.compile(r"[A-Z]{2,5}[0-9]{3}")
 
 
-def phrase_pattern(phrases: list[str], ignorecase: bool = True) -> re.Pattern[str]:
+def phrase_pattern(phrases: list[str], ignorecase: bool = True) -> PhraseTable:
     """One word-bounded alternation for a phrase list, longest phrase first."""
     parts = [
         r"\s+".join(re.escape(word) for word in p.split())
@@ -39,7 +40,7 @@ def phrase_pattern(phrases: list[str], ignorecase: bool = True) -> re.Pattern[st
         if p.strip()
     ]
     flags = re.IGNORECASE if ignorecase else 0
-    return re.compile(r"(?<!\w)(?:" + "|".join(parts) + r")(?!\w)", flags)
+    return PhraseTable(parts, flags, r"(?<!\w)", r"(?!\w)")
 
 
 def _docs(rule: Mapping[str, Any]) -> str:

@@ -9,12 +9,22 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .config import Config, ConfigError, find_config, is_enabled, matches
+from .limits import (
+    SELF_TIMED_FAMILIES,
+    TOO_MANY_FINDINGS_CODE,
+    TOO_MANY_FINDINGS_RULE,
+    CheckTimeout,
+    Stopwatch,
+    check_size,
+    read_input,
+    read_stream,
+)
 from .model import (
     INTERNAL_ERROR_CODE,
     INTERNAL_ERROR_RULE,
@@ -30,7 +40,14 @@ from .model import (
     mask,
 )
 from .plugins import Registry, build_registry
+from .readers import Reader
 
+if TYPE_CHECKING:
+    from .cache import ResultCache
+
+#: a check's time budget (``check-timeout``) is for this many characters of text, and grows
+#: with longer documents: linting is linear, and a 1 MB document is not an attack
+BUDGET_CHARS = 100_000
 DOCS_URL = "https://github.com/replylint/replylint/blob/main/docs/rules/{family}/{name}.md"
 STDIN = "-"
 
@@ -47,6 +64,8 @@ class ActiveCheck:
     severity: Severity
     options: Mapping[str, Any]
     url: str
+    #: seconds the check may run on one document (None: no budget)
+    timeout: float | None = None
 
 
 class Linter:
@@ -69,7 +88,7 @@ class Linter:
             check = found[0]
             declared = {o.name: o for o in check.options}
             for name, value in settings.items():
-                if name == "severity":
+                if name in ("severity", "check-timeout"):
                     continue
                 if name not in declared:
                     known = ", ".join(sorted(declared)) or "none"
@@ -98,8 +117,12 @@ class Linter:
                     settings.update(table.get(check.id, {}))
                     settings.update(table.get(check.code, {}))
                 severity = Severity.parse(settings.pop("severity", check.severity))
+                timeout = settings.pop("check-timeout", None)
+                if timeout is None and check.family not in SELF_TIMED_FAMILIES:
+                    timeout = self.config.check_timeout
                 options = {**check.defaults(), **settings}
-                active.append(ActiveCheck(check, plugin, severity, options, docs_url(check)))
+                active.append(ActiveCheck(check, plugin, severity, options, docs_url(check),
+                                          float(timeout) if timeout else None))
             self._active[key] = active
         return self._active[key]
 
@@ -112,52 +135,144 @@ class Linter:
     # -- reading ---------------------------------------------------------------------------
 
     def read(self, source: str, data: bytes, syntax: str | None = None) -> list[Document]:
-        """Documents in a file's bytes, by the first reader that claims it (InputError if bad)."""
-        readers = [r for r, _ in self.registry.readers]
+        """Documents in a file's bytes, by the first reader that claims it.
+
+        InputError if the data is over ``max-input-size`` or a reader refuses it; ReaderFault
+        (naming the reader and its plugin) if a reader crashes or returns something else than
+        a list of Documents.
+        """
+        check_size(source, data, self.config.max_input_size)
+        readers = self.registry.readers
         if syntax:
-            readers = [r for r in readers if r.name == syntax]
+            readers = [(r, p) for r, p in readers if r.name == syntax]
             if not readers:
                 raise InputError(source, f"no reader named {syntax!r}")
         else:
-            readers = self.registry.reader_for(source) or [
-                r for r in readers if r.name == "text"
+            readers = [(r, p) for r, p in readers if r.matches(source)] or [
+                (r, p) for r, p in readers if r.name == "text"
             ]
-        for reader in readers:
-            docs = reader.load(source, data)
+        for reader, plugin in readers:
+            docs = self._load(reader, plugin, source, data)
             if docs is not None:
                 kind = self.forced_kind(source)
                 return [replace(d, kind=kind) for d in docs] if kind else docs
         raise NotRecognised(source, "no reader recognises this file")
 
+    @staticmethod
+    def _load(reader: Reader, plugin: str, source: str, data: bytes) -> list[Document] | None:
+        try:
+            docs = reader.load(source, data)
+        except (InputError, KeyboardInterrupt, CheckTimeout):
+            raise
+        except BaseException as e:  # a reader's bug (or a plugin's SystemExit) is not input's
+            raise ReaderFault(
+                f"reader {reader.name} (plugin {plugin}) failed on {source}: "
+                f"{type(e).__name__}: {e}"
+            ) from e
+        if docs is not None and not (
+            isinstance(docs, list)
+            and all(isinstance(d, Document) and isinstance(d.text, str) for d in docs)
+        ):
+            raise ReaderFault(
+                f"reader {reader.name} (plugin {plugin}) returned {docs!r:.100} for {source}, "
+                "not a list of Documents"
+            )
+        return docs
+
     # -- linting ---------------------------------------------------------------------------
 
     def lint_document(self, doc: Document) -> Report:
+        """Run every active check on ``doc``; a check's fault or overrun is an internal-error
+        finding naming it, and the other checks still run."""
         report = Report(doc)
         pending: list[tuple[ActiveCheck, Hit]] = []
-        for ac in self.active_checks(doc.source):
-            if doc.kind not in ac.check.kinds or matches(doc.ignores, ac.check):
-                continue
-            try:
-                for item in ac.check.func(doc, ac.options):
-                    if isinstance(item, Metric):
-                        report.metrics[item.name] = item.value
-                        continue
-                    if not (
-                        isinstance(item, Hit)
-                        and isinstance(item.start, int)
-                        and isinstance(item.end, int)
-                        and 0 <= item.start <= item.end <= len(doc.text)
-                    ):
-                        raise ValueError(f"yielded an invalid hit {item!r:.200}")
-                    if not self._suppressed(doc, item.start, ac.check):
-                        pending.append((ac, item))
-            except Exception as e:
-                report.findings.append(internal_error(doc, ac.check.id, ac.plugin, e))
+        active = self.active_checks(doc.source)
+        with Stopwatch(any(ac.timeout for ac in active)) as clock:
+            for ac in active:
+                if doc.kind not in ac.check.kinds or matches(doc.ignores, ac.check):
+                    continue
+                try:
+                    budget = ac.timeout and ac.timeout * max(1.0, len(doc.text) / BUDGET_CHARS)
+                    timing = clock.run(
+                        budget, lambda ac=ac: self._collect(doc, ac, pending, report.metrics)
+                    )
+                except KeyboardInterrupt:
+                    raise
+                except BaseException as e:  # even SystemExit: a plugin must not end the run
+                    report.findings.append(internal_error(doc, ac.check.id, ac.plugin, e))
+                    continue
+                if timing.overran:
+                    message = timing.message(ac.check.id, ac.plugin)
+                    report.findings.append(fault_finding(doc, ac.plugin, message))
         # a secret one rule found is masked wherever any finding would show it
         secrets = sorted({(h.start, h.end) for _, h in pending if h.sensitive and h.end > h.start})
+        cap = self.config.max_findings
+        dropped: list[tuple[ActiveCheck, Hit]] = []
+        if cap and len(pending) > cap:  # the first by position, before making findings of them
+            pending.sort(key=lambda p: (p[1].start, p[1].end, p[0].check.code))
+            pending, dropped = pending[:cap], pending[cap:]
         report.findings += [self._finding(doc, ac, h, secrets) for ac, h in pending]
         report.findings.sort(key=lambda f: (f.start, f.end, f.code))
+        if dropped:
+            report.findings.append(self._too_many(doc, dropped, cap))
         return report
+
+    def _collect(
+        self,
+        doc: Document,
+        ac: ActiveCheck,
+        pending: list[tuple[ActiveCheck, Hit]],
+        metrics: dict[str, Any],
+    ) -> None:
+        """Run one check, validating what it yields (ValueError/TypeError on garbage)."""
+        items = ac.check.func(doc, ac.options)
+        try:
+            iterator = iter(items)
+        except TypeError:
+            raise TypeError(
+                f"returned {type(items).__name__}, not an iterable of Hit and Metric"
+            ) from None
+        for item in iterator:
+            if isinstance(item, Metric):
+                if not isinstance(item.name, str) or not isinstance(
+                    item.value, int | float | str | type(None)
+                ):
+                    raise ValueError(f"yielded an invalid metric {item!r:.200}")
+                metrics[item.name] = item.value
+                continue
+            problem = invalid_hit(item, len(doc.text))
+            if problem:
+                raise ValueError(f"yielded an invalid hit {item!r:.200}: {problem}")
+            if not self._suppressed(doc, item.start, ac.check):
+                pending.append((ac, item))
+
+    @staticmethod
+    def _too_many(doc: Document, dropped: Sequence[tuple[ActiveCheck, Hit]], cap: int) -> Finding:
+        """The note ending a document's findings when ``max-findings`` dropped some."""
+        smap = doc.source_map
+        assert smap is not None
+        first = min(h.start for _, h in dropped)
+        start = smap.to_source(first)
+        line, column = smap.line_col(start)
+        n = len(dropped)
+        return Finding(
+            rule=TOO_MANY_FINDINGS_RULE,
+            code=TOO_MANY_FINDINGS_CODE,
+            severity=max(ac.severity for ac, _ in dropped),  # the exit code stays what it was
+            message=f"{n} more finding{'s' if n > 1 else ''} not shown, from line {line} on: "
+            f"at most {cap} per document (max-findings)",
+            source=doc.source,
+            line=line,
+            column=column,
+            end_line=line,
+            end_column=column,
+            start=start,
+            end=start,
+            match="",
+            url=LIMITS_URL,
+            name=doc.name or doc.macro_id,
+            plugin="replylint",
+        )
 
     @staticmethod
     def _suppressed(doc: Document, offset: int, check: Check) -> bool:
@@ -230,12 +345,46 @@ class NotRecognised(InputError):
     """No reader claims the file: an error when named, skipped when met in a folder walk."""
 
 
+class ReaderFault(Exception):
+    """A reader crashed or returned garbage: a fault of the reader's plugin (exit code 3)."""
+
+
+LIMITS_URL = "https://github.com/replylint/replylint/blob/main/docs/configuration.md#limits"
+
+
+def invalid_hit(item: object, length: int) -> str | None:
+    """What is wrong with something a check yielded as a hit, or None if it is a valid Hit."""
+    if not isinstance(item, Hit):
+        return f"a {type(item).__name__}, not a Hit or Metric"
+    start, end = item.start, item.end
+    if not (type(start) is int and type(end) is int):  # noqa: E721 - not bool, not float
+        return "start and end must be integers"
+    if not 0 <= start <= end <= length:
+        return f"span {start}..{end} is outside the text (0..{length})"
+    if item.message is not None and not isinstance(item.message, str):
+        return "message must be a string or None"
+    if not isinstance(item.replacements, list | tuple) or not all(
+        isinstance(r, str) for r in item.replacements
+    ):
+        return "replacements must be a list or tuple of strings"
+    if not (isinstance(item.fix_safe, bool) and isinstance(item.sensitive, bool)):
+        return "fix_safe and sensitive must be booleans"
+    return None
+
+
 def internal_error(doc: Document, rule: str, plugin: str, exc: BaseException) -> Finding:
+    return fault_finding(
+        doc, plugin, f"check {rule} (plugin {plugin}) failed: {type(exc).__name__}: {exc}"
+    )
+
+
+def fault_finding(doc: Document, plugin: str, message: str) -> Finding:
+    """An internal-error finding (exit code 3) at the top of the document."""
     return Finding(
         rule=INTERNAL_ERROR_RULE,
         code=INTERNAL_ERROR_CODE,
         severity=Severity.ERROR,
-        message=f"check {rule} (plugin {plugin}) failed: {type(exc).__name__}: {exc}",
+        message=message,
         source=doc.source,
         line=1,
         column=1,
@@ -250,30 +399,50 @@ def internal_error(doc: Document, rule: str, plugin: str, exc: BaseException) ->
 
 
 class Session:
-    """Lints many paths, each with the configuration found above it (cached per directory)."""
+    """Lints many paths, each with the configuration found above it (cached per directory).
+
+    ``jobs`` worker processes share the files (0: one per CPU); ``cache`` skips files whose
+    bytes and settings are unchanged since a run that stored them (``replylint.cache``);
+    ``progress(total)`` returns a callback told how many files each step finished.
+    """
 
     def __init__(
         self,
         config: Config | None = None,
         cli: Mapping[str, Any] | None = None,
         exclude: Iterable[str] = (),
+        *,
+        jobs: int = 1,
+        cache: ResultCache | None = None,
+        progress: Callable[[int], Callable[[int], None]] | None = None,
     ) -> None:
         self.fixed = config
         self.cli = dict(cli or {})
         self.exclude = tuple(exclude)
+        self.jobs = jobs
+        self.cache = cache
+        self.progress = progress
         self._configs: dict[Path, Config] = {}
+        self._effective: dict[Path, Config] = {}
         self._linters: dict[Path | None, Linter] = {}
 
     def config_for(self, path: Path) -> Config:
-        if self.fixed is not None:
-            base = self.fixed
-        else:
-            directory = path.resolve().parent if not path.is_dir() else path.resolve()
-            if directory not in self._configs:
-                self._configs[directory] = find_config(directory)
-            base = self._configs[directory]
-        cfg = base.with_cli(**self.cli) if self.cli else base
-        return replace(cfg, exclude=cfg.exclude + self.exclude) if self.exclude else cfg
+        """The configuration for a file or folder (one lookup per folder of a walk)."""
+        return self._folder_config(path if path.is_dir() else path.parent)
+
+    def _folder_config(self, folder: Path) -> Config:
+        if folder not in self._effective:
+            if self.fixed is not None:
+                base = self.fixed
+            else:
+                directory = folder.resolve()
+                if directory not in self._configs:
+                    self._configs[directory] = find_config(directory)
+                base = self._configs[directory]
+            cfg = base.with_cli(**self.cli) if self.cli else base
+            self._effective[folder] = (replace(cfg, exclude=cfg.exclude + self.exclude)
+                                       if self.exclude else cfg)
+        return self._effective[folder]
 
     def linter_for(self, config: Config) -> Linter:
         key = config.path
@@ -311,44 +480,35 @@ class Session:
     ) -> RunResult:
         result = RunResult()
         fail_on: Severity | None = None
+        targets: list[_Target] = []
         for raw in paths:
             if str(raw) == STDIN:
                 name = stdin_filename or "<stdin>"
                 config = self.config_for(Path(stdin_filename or "."))
-                targets: list[tuple[str, Path | None]] = [(name, None)]
-                walked = False
+                targets.append(_Target(name, None, self.linter_for(config), False))
             else:
                 path = Path(raw)
                 if path.is_dir():
                     config = self.config_for(path)
-                    targets = [(str(p), p) for p in self.files(path)]
-                    walked = True
+                    targets += [_Target(str(p), p, self.linter_for(self._folder_config(p.parent)),
+                                        True) for p in self.files(path)]
                 elif path.exists():
                     config = self.config_for(path)
-                    targets = [(str(path), path)]
-                    walked = False
+                    targets.append(_Target(str(path), path, self.linter_for(config), False))
                 else:
                     result.errors.append(InputError(str(path), "no such file or directory"))
                     continue
             fail_on = fail_on or config.fail_on
-            for source, path in targets:
-                linter = self.linter_for(self.config_for(path) if path else config)
-                try:
-                    data = sys.stdin.buffer.read() if path is None else path.read_bytes()
-                    result.reports += linter.lint_bytes(
-                        source, data, context=context, syntax=syntax
-                    )
-                except NotRecognised as e:
-                    if not walked:  # a package.json in a macro folder is not an error
-                        result.errors.append(e)
-                except InputError as e:
-                    result.errors.append(e)
-                except OSError as e:
-                    result.errors.append(InputError(source, e.strerror or str(e)))
-                except Exception as e:  # a fault in replylint itself: report it, go on
-                    result.plugin_errors.append(
-                        f"internal error while linting {source}: {type(e).__name__}: {e}"
-                    )
+        options = {"context": context, "syntax": syntax}
+        for target, outcome in zip(targets, self._outcomes(targets, options), strict=True):
+            kind = outcome[0]
+            if kind == "reports":
+                result.reports += outcome[1]
+            elif kind == "error":
+                if not (outcome[2] and target.walked):  # a package.json in a macro folder
+                    result.errors.append(InputError(target.source, outcome[1]))
+            else:
+                result.plugin_errors.append(outcome[1])
         for linter in self._linters.values():
             result.plugin_errors += [str(e) for e in linter.registry.errors]
             result.rules.update((c.code, c) for c, _ in linter.registry.checks.values())
@@ -356,3 +516,99 @@ class Session:
         if self.cli.get("fail_on"):
             result.fail_on = Severity.parse(self.cli["fail_on"])
         return result
+
+    def _outcomes(
+        self, targets: Sequence[_Target], options: dict[str, Any]
+    ) -> Iterator[tuple[Any, ...]]:
+        """Each target's outcome, in order: read, looked up in the cache, else linted (on
+        worker processes when there are many), in batches that bound the bytes held."""
+        from . import parallel
+        from .results import pack, unpack
+
+        linters = list({id(t.linter): t.linter for t in targets}.values())
+        index = {id(linter): i for i, linter in enumerate(linters)}
+        fingerprints: dict[int, str] = {}
+        workers = self.jobs or parallel.available_cpus()
+        done = self.progress(len(targets)) if self.progress else (lambda n: None)
+        for batch in _batches(targets):
+            outcomes: list[tuple[Any, ...] | None] = [None] * len(batch)
+            jobs: list[tuple[int, str, bytes]] = []
+            for n, t in enumerate(batch):
+                limit = t.linter.config.max_input_size
+                try:
+                    data = (read_stream(sys.stdin.buffer, limit, t.source) if t.path is None
+                            else read_input(t.path, limit))
+                except InputError as e:
+                    outcomes[n] = ("error", e.reason, False)
+                    done(1)
+                    continue
+                jobs.append((n, t.source, data))
+            keys: dict[int, str] = {}
+            if self.cache is not None and (len(jobs) >= CACHE_MIN_FILES
+                                           or sum(len(d) for _, _, d in jobs) >= CACHE_MIN_BYTES):
+                from .cache import entry_key, linter_fingerprint
+
+                for n, source, data in jobs:
+                    if batch[n].path is not None:
+                        i = index[id(batch[n].linter)]
+                        if i not in fingerprints:
+                            fingerprints[i] = linter_fingerprint(batch[n].linter, **options)
+                        keys[n] = entry_key(fingerprints[i], source, data)
+            cached = self.cache.get_many(keys.values()) if self.cache and keys else {}
+            todo = []
+            for n, source, data in jobs:
+                if n in keys and keys[n] in cached:
+                    outcomes[n] = ("reports", cached[keys[n]])
+                    done(1)
+                else:
+                    todo.append((n, source, data))
+            work = [(index[id(batch[n].linter)], source, data) for n, source, data in todo]
+            for (n, _, _), outcome in zip(
+                todo, parallel.lint_all(linters, work, options, workers, done), strict=True
+            ):
+                if outcome[0] == "reports":
+                    reports = [r if isinstance(r, Report) else unpack(r) for r in outcome[1]]
+                    if n in keys and _storable(reports):
+                        packed = [r if isinstance(r, dict) else pack(r) for r in outcome[1]]
+                        self.cache.put(keys[n], packed)  # type: ignore[union-attr]
+                    outcome = ("reports", reports)
+                outcomes[n] = outcome
+            yield from outcomes  # type: ignore[misc]
+        if self.cache is not None:
+            self.cache.close()
+
+
+def _storable(reports: list[Report]) -> bool:
+    from .cache import storable
+
+    return storable(reports)
+
+
+@dataclass(frozen=True)
+class _Target:
+    source: str
+    path: Path | None  # None: standard input
+    linter: Linter
+    walked: bool  # met in a folder walk (a file no reader knows is skipped, not an error)
+
+
+BATCH_FILES = 2000
+BATCH_BYTES = 64 << 20
+#: a run this small is linted faster than the cache is opened (a pre-send check of one draft)
+CACHE_MIN_FILES = 8
+CACHE_MIN_BYTES = 64 << 10
+
+
+def _batches(targets: Sequence[_Target]) -> Iterator[Sequence[_Target]]:
+    """Consecutive runs of targets whose files hold at most ``BATCH_BYTES`` together."""
+    start, size = 0, 0
+    for n, t in enumerate(targets):
+        try:
+            size += t.path.stat().st_size if t.path else 0
+        except OSError:
+            pass
+        if n + 1 - start >= BATCH_FILES or size >= BATCH_BYTES:
+            yield targets[start : n + 1]
+            start, size = n + 1, 0
+    if start < len(targets):
+        yield targets[start:]

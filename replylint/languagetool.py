@@ -225,7 +225,7 @@ def document_language(value: Any, default: str) -> str:
 
 
 def cache_root() -> Path:
-    from .lexicon import cache_dir
+    from .cachedir import cache_dir
 
     return cache_dir() / "languagetool"
 

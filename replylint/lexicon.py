@@ -19,17 +19,12 @@ import tempfile
 import threading
 from collections.abc import Iterable
 from functools import cache
-from pathlib import Path
+
+from .cachedir import cache_dir
+from .limits import unbudgeted
 
 SCHEMA = 1
 _lock = threading.Lock()
-
-
-def cache_dir() -> Path:
-    if os.environ.get("REPLYLINT_CACHE_DIR"):
-        return Path(os.environ["REPLYLINT_CACHE_DIR"])
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "replylint"
 
 
 def _versions() -> str:
@@ -65,18 +60,23 @@ def _fill(conn: sqlite3.Connection) -> None:
 def _connection() -> sqlite3.Connection:
     path = cache_dir() / f"lexicon-{_versions()}.sqlite3"
     if not path.exists():
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-            os.close(fd)
-            with sqlite3.connect(tmp) as conn:
+        with unbudgeted():  # a machine's first run: no check's time budget pays for it
+            tmp = None
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+                os.close(fd)
+                with sqlite3.connect(tmp) as conn:
+                    _fill(conn)
+                conn.close()
+                os.replace(tmp, path)  # atomic: a concurrent run sees the whole table or none
+            except OSError:
+                conn = sqlite3.connect(":memory:", check_same_thread=False)
                 _fill(conn)
-            conn.close()
-            os.replace(tmp, path)  # atomic: a concurrent run sees the whole table or none
-        except OSError:
-            conn = sqlite3.connect(":memory:", check_same_thread=False)
-            _fill(conn)
-            return conn
+                return conn
+            finally:
+                if tmp is not None and os.path.exists(tmp):
+                    os.unlink(tmp)  # interrupted (Ctrl-C): leave no half-built table behind
     return sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
 
 

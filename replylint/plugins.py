@@ -22,7 +22,7 @@ import pluggy
 from . import hookspecs
 from .config import ConfigError
 from .formats import Formatter
-from .model import Check
+from .model import Check, Option, Severity
 from .readers import Reader
 
 BUILTINS = (
@@ -120,7 +120,7 @@ def make_plugin_manager(
     def add(plugin: Any, name: str, origin: str) -> None:
         try:
             pm.register(plugin, name=name)
-        except (ValueError, pluggy.PluginValidationError) as e:
+        except Exception as e:  # a misspelt hook, a bad signature, an attribute that raises
             errors.append(PluginError(f"plugin {name} ({origin}): {e}"))
             return
         origins[name] = origin
@@ -131,7 +131,7 @@ def make_plugin_manager(
         for ep in entry_points(group=entry_points_group):
             try:
                 plugin = ep.load()
-            except Exception as e:
+            except (Exception, SystemExit) as e:  # its import may even call sys.exit()
                 errors.append(PluginError(f"plugin {ep.name} (entry point {ep.value}): "
                                           f"failed to import: {type(e).__name__}: {e}"))
                 continue
@@ -166,8 +166,28 @@ def _call(
             errors.append(e)
         except ConfigError:
             raise  # a plugin's settings are configuration: exit code 2, not a plugin fault
-        except Exception as e:
+        except (Exception, SystemExit) as e:
             errors.append(PluginError(f"plugin {name}: {hook} raised {type(e).__name__}: {e}"))
+
+
+def invalid_check(check: Check) -> str | None:
+    """What would make a registered Check fail later, when run or configured; None if fine."""
+    if not (isinstance(check.id, str) and "." in check.id.strip(".")):
+        return "id must be a string such as family.rule-name"
+    if not (isinstance(check.code, str) and check.code):
+        return "code must be a string such as ABC123"
+    if not isinstance(check.severity, Severity):
+        return f"severity must be a Severity, not {check.severity!r:.40}"
+    if not callable(check.func):
+        return "its function is not callable"
+    if not (isinstance(check.kinds, frozenset | set | tuple | list)
+            and check.kinds and set(check.kinds) <= {"draft", "macro"}):
+        return "kinds must name draft, macro or both"
+    if not all(isinstance(o, Option) and isinstance(o.name, str) for o in check.options):
+        return "options must be a list of Option"
+    if not isinstance(check.doc, str):
+        return "doc must be a string"
+    return None
 
 
 def build_registry(
@@ -183,7 +203,12 @@ def build_registry(
     def check_register(plugin: str):
         def register(check: Check) -> None:
             if not isinstance(check, Check):
-                raise PluginError(f"plugin {plugin}: register_checks got {check!r}, not a Check")
+                raise PluginError(
+                    f"plugin {plugin}: register_checks got {check!r:.100}, not a Check"
+                )
+            problem = invalid_check(check)
+            if problem:
+                raise PluginError(f"plugin {plugin}: rule {check.id!r:.60}: {problem}")
             for key, owners in ((check.id, {k: p for k, (_, p) in reg.checks.items()}),
                                 (check.code, codes)):
                 if key in owners:
@@ -195,10 +220,32 @@ def build_registry(
         return register
 
     def reader_register(plugin: str):
-        return lambda reader: reg.readers.append((reader, plugin))
+        def register(reader: Reader) -> None:
+            if not (
+                isinstance(reader, Reader)
+                and isinstance(reader.name, str)
+                and isinstance(reader.patterns, list | tuple)
+                and all(isinstance(p, str) for p in reader.patterns)
+                and callable(reader.load)
+            ):
+                raise PluginError(
+                    f"plugin {plugin}: register_readers got {reader!r:.100}, not a Reader with "
+                    "a name, a list of file patterns and a load function"
+                )
+            reg.readers.append((reader, plugin))
+        return register
 
     def formatter_register(plugin: str):
         def register(formatter: Formatter) -> None:
+            if not (
+                isinstance(formatter, Formatter)
+                and isinstance(formatter.name, str)
+                and callable(formatter.write)
+            ):
+                raise PluginError(
+                    f"plugin {plugin}: register_formatters got {formatter!r:.100}, not a "
+                    "Formatter with a name and a write function"
+                )
             if formatter.name in reg.formatters:
                 raise PluginError(
                     f"format {formatter.name} is registered twice: by "

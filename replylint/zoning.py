@@ -106,6 +106,7 @@ _DISCLAIMER_WORDS = re.compile(
     re.IGNORECASE,
 )
 _DISCLAIMER_START = re.compile(
+    r"(?<![*_ ])"  # from the start of a run of marks only: linear
     r"[*_ ]*(?:confidential|disclaimer|legal notice|important notice|notice:|privileged|"
     r"this (?:e-?mail|message|communication)|the information (?:contained|in this)|"
     r"please consider the environment|registered (?:in|office))",

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from ..declarative import phrase_pattern
 from ..hookspecs import hookimpl
 from ..model import Hit, Option, Severity, check
+from ..phrasescan import Prefiltered
 
 # Cues that a customer is frustrated, angry or distressed, with weights: a strong word on its
 # own is enough (2), weaker signals must add up.
@@ -34,18 +35,19 @@ WEAK = (
     r"cancel\w*|refund|annoy\w*|hate|unhappy|not happy|poor|bad|wrong|broken|help me|urgent\w*|"
     r"asap|immediately|seriously|really\?"
 )
-STRONG_RE = re.compile(rf"(?<![\w'])(?:{STRONG})(?![\w'])", re.IGNORECASE)
-WEAK_RE = re.compile(rf"(?<![\w'])(?:{WEAK})(?![\w'])", re.IGNORECASE)
+STRONG_RE = Prefiltered(re.compile(rf"(?<![\w'])(?:{STRONG})(?![\w'])", re.IGNORECASE))
+WEAK_RE = Prefiltered(re.compile(rf"(?<![\w'])(?:{WEAK})(?![\w'])", re.IGNORECASE))
 # Warmth towards us lowers the score: "I love you guys, but…" is not an angry customer.
-WARM_RE = re.compile(r"(?<![\w'])(?:love|thanks|thank you|great|awesome|amazing|appreciate\w*|"
-                     r"please don't take this wrong)(?![\w'])", re.IGNORECASE)
-LOUD_RE = re.compile(
+WARM_RE = Prefiltered(re.compile(
+    r"(?<![\w'])(?:love|thanks|thank you|great|awesome|amazing|appreciate\w*|"
+    r"please don't take this wrong)(?![\w'])", re.IGNORECASE))
+LOUD_RE = Prefiltered(re.compile(
     r"[!?]{2,}|:\(|😡|😠|🤬|😤|😢|😭|😞|😩|(?<![\w'])(?:NEVER|AGAIN|NOT|HELP|STILL|NOTHING|"
     r"NOBODY|WHY|NO|NOW|ALWAYS|REALLY|DIDN'T|DON'T|CAN'T|WON'T|WORST|ANGRY|UNACCEPTABLE|"
     r"RIDICULOUS|SERIOUSLY)(?![\w'])|(?:(?<![\w'])[A-Z]{2,}[ ,]+){2,}[A-Z]{2,}(?![\w'])"
-)
+))
 
-ACKNOWLEDGE = re.compile(
+ACKNOWLEDGE = Prefiltered(re.compile(
     r"(?<![\w'])(?:sorry|apolog\w*|regret\w*|understand\w*|understandabl[ey]|frustrat\w*|"
     r"that sounds|sounds (?:like|really|so|very)|I can (?:only )?imagine|I hear you|we hear you|"
     r"I get (?:it|that|why|how)|(?:hate|sad|sorry|unhappy|concerned|upset|saddened|troubled) "
@@ -57,13 +59,13 @@ ACKNOWLEDGE = re.compile(
     r"concern\w*|inconvenien\w*|trouble|hassle|disappoint\w*|empathi[sz]e|sympathi[sz]e)"
     r"(?![\w'])",
     re.IGNORECASE,
-)
-APOLOGY = re.compile(
+))
+APOLOGY = Prefiltered(re.compile(
     r"(?<![\w'])(?:sorry|apolog(?:y|ies|ise|ize|ised|ized|ising|izing)|(?:we|I) regret)(?![\w'])",
     re.IGNORECASE,
-)
+))
 WORD = re.compile(r"\b\w[\w'\u2019-]*")
-SENTENCE_END = re.compile(r"[.!?]+(?=\s|$)|(?=\n)")
+SENTENCE_END = re.compile(r"(?<![.!?])[.!?]+(?=\s|$)|(?=\n)")  # from a run's start: linear
 
 
 def upset_cues(text: str) -> tuple[int, list[str]]:

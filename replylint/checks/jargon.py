@@ -23,6 +23,7 @@ from ..config import Glossary, glossary
 from ..declarative import phrase_pattern
 from ..hookspecs import hookimpl
 from ..model import Check, Document, Hit, Metric, Option, Severity, check
+from ..phrasescan import PhraseTable
 from .phrasebook import PHRASE_OPTIONS, Entry, compile_entries, phrase_hits
 
 # --------------------------------------------------------------------------------------------
@@ -51,7 +52,7 @@ def _customer_has(customer: str, phrase: str) -> bool:
 
 
 @lru_cache(maxsize=1024)
-def _phrase_re(phrase: str) -> re.Pattern[str]:
+def _phrase_re(phrase: str) -> PhraseTable:
     return phrase_pattern([phrase])
 
 
@@ -67,7 +68,7 @@ def _replace_keys(terms: Glossary) -> frozenset[str]:
     return frozenset(_norm(k) for k in terms.replace)
 
 
-SENTENCE_START = re.compile(r"(?:^|[.!?]\s+|\n\s*)$")
+SENTENCE_START = re.compile(r"(?:^|[.!?]\s+|\n[^\S\n]*)$")  # the last newline: linear
 
 
 def _capitalised_like(replacement: str, text: str, start: int) -> str:
@@ -80,7 +81,7 @@ def _capitalised_like(replacement: str, text: str, start: int) -> str:
 
 def _table_hits(
     doc: Document,
-    pattern: re.Pattern[str],
+    pattern: PhraseTable,
     entries: Sequence[Entry],
     options: Mapping[str, Any],
     terms: Glossary,
@@ -559,7 +560,7 @@ def _unexplained_acronym(terms: Glossary) -> Check:
                 continue
             if ROMAN.fullmatch(token) or _is_sign_off(doc, m):
                 continue
-            if internal.fullmatch(m.group()) or internal.fullmatch(token):
+            if internal.pattern.fullmatch(m.group()) or internal.pattern.fullmatch(token):
                 continue
             seen.add(token)
             candidates.append((m, token))
@@ -754,7 +755,7 @@ def _rare_word(terms: Glossary) -> Check:
 ARTICLE = re.compile(r"\b(?:a|an)\s+$", re.IGNORECASE)
 
 
-def _term_pattern(terms: Iterable[str]) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
+def _term_pattern(terms: Iterable[str]) -> tuple[PhraseTable | None, PhraseTable | None]:
     """Case-insensitive pattern for terms, case-sensitive for short all-capital ones (IT)."""
     caps = [t for t in terms if t.strip() and t.isupper() and len(t) <= 5]
     other = [t for t in terms if t.strip() and t not in caps]

@@ -7,6 +7,7 @@ import re
 from ..clauses import PASSIVE_PROMISE, TIME, TO_YOU, WE, clauses
 from ..hookspecs import hookimpl
 from ..model import Hit, Option, Severity, ZoneKind, check
+from ..phrasescan import Prefiltered
 from ..readability import WORD, sentences, unwrap
 
 
@@ -72,19 +73,20 @@ def missing(doc, options):
                   ("I'll update you by <day> with what we find.",))
 
 
-VAGUE = re.compile(
+VAGUE = Prefiltered(re.compile(
     r"\b(?:soon|shortly|asap|as soon as (?:possible|we can|we're able)|in a while|"
     r"at some point|in due course|in the near future|at (?:our|the) earliest (?:convenience|"
     r"opportunity)|sometime|some time|when we can|as quickly as (?:possible|we can))\b",
     re.IGNORECASE,
-)
-GET_BACK = re.compile(
+))
+GET_BACK = Prefiltered(re.compile(
     rf"\b{WE}\s?(?:will|'ll|shall) (?:get back to you|be in touch|follow up|update you|"
     rf"let you know|reach out|contact you|come back to you|respond|reply)\b",
     re.IGNORECASE,
-)
-OUR_PROMISE = re.compile(rf"\b{WE}\s?(?:will|'ll|shall|are going to|'re going to|aim to|"
-                         rf"hope to|expect to)\b", re.IGNORECASE)
+))
+OUR_PROMISE = Prefiltered(re.compile(
+    rf"\b{WE}\s?(?:will|'ll|shall|are going to|'re going to|aim to|"
+    rf"hope to|expect to)\b", re.IGNORECASE))
 
 
 @check("next-step.vague-timeline", "NXT002", Severity.WARNING)
@@ -128,7 +130,7 @@ def vague_timeline(doc, options):
                           f"'{back.group()}' has no time: say when", ("by <day and time>",))
 
 
-PROMISE = re.compile(
+PROMISE = Prefiltered(re.compile(
     r"\b(?:this|it|that) (?:will|won't|'ll) never (?:happen|occur) again\b|"
     r"\bnever (?:happen|occur) again\b|\bnothing like this will (?:ever )?happen\b|"
     r"\bwon't (?:ever )?happen again\b|\bwill (?:not|never) (?:ever )?(?:see|have) "
@@ -139,7 +141,7 @@ PROMISE = re.compile(
     r"\b(?:will|'ll) (?:\w+ ){0,3}(?:immediately|instantly|right away|straight away)\b|"
     r"\b(?:will|'ll) (?:definitely|certainly|absolutely) (?:be )?(?:fix|resolv|solv|sort)\w*",
     re.IGNORECASE,
-)
+))
 
 
 @check("next-step.over-promise", "NXT003", Severity.WARNING)

@@ -16,6 +16,7 @@ from typing import Any
 
 from ..declarative import phrase_pattern
 from ..model import Check, Document, Hit, Option, Severity, check
+from ..phrasescan import PhraseTable
 
 
 @dataclass(frozen=True)
@@ -29,11 +30,9 @@ def _source(pattern: str) -> str:
     return pattern.replace("'", "['\u2019]")
 
 
-def compile_entries(entries: Sequence[Entry]) -> re.Pattern[str]:
-    """One pass over the text for the whole table; ``lastgroup`` names the entry."""
-    parts = [f"(?P<e{i}>{_source(e.pattern)})" for i, e in enumerate(entries)]
-    return re.compile(r"(?<![\w'\u2019])(?:" + "|".join(parts) + r")(?![\w'\u2019])",
-                      re.IGNORECASE)
+def compile_entries(entries: Sequence[Entry]) -> PhraseTable:
+    """The whole table as one matcher; a match's ``lastgroup`` (``e3``) names the entry."""
+    return PhraseTable([_source(e.pattern) for e in entries])
 
 
 def _norm(text: str) -> str:
@@ -41,13 +40,13 @@ def _norm(text: str) -> str:
 
 
 @cache
-def _extra_pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:
+def _extra_pattern(phrases: tuple[str, ...]) -> PhraseTable:
     return phrase_pattern(list(phrases))
 
 
 def phrase_hits(
     doc: Document,
-    pattern: re.Pattern[str],
+    pattern: PhraseTable,
     entries: Sequence[Entry],
     options: Mapping[str, Any],
     extra_message: str,

@@ -266,7 +266,7 @@ def liquid_source(doc: Document, vendor: str) -> str:
 
 _DELIMITER = re.compile(r"\{\{|\}\}|\{%|%\}")
 _CLOSER = {"{{": "}}", "{%": "%}"}
-_AFTER_OPENER = re.compile(r"-?[ \t]*[A-Za-z_][\w.\[\]-]{0,100}")
+_AFTER_OPENER = re.compile(r"-?(?<![ \t])[ \t]*[A-Za-z_][\w.\[\]-]{0,100}")  # not mid-run
 
 
 def unclosed_openers(source: str) -> list[tuple[int, int]]:
@@ -303,9 +303,31 @@ def liquid_result(doc: Document, vendor: str) -> LiquidResult:
     return per_doc[vendor]
 
 
+#: ``{{ ticket.requester.first_name }}``: an output of a plain variable, no filter, no tag
+_SIMPLE_OUTPUT = re.compile(
+    r"\{\{-?[ \t]*([A-Za-z_][\w-]{0,60}(?:\.[A-Za-z_][\w-]{0,60}){0,12})[ \t]*-?\}\}")
+_LIQUID_LITERALS = frozenset({"true", "false", "nil", "null", "empty", "blank"})
+
+
+def _simple(source: str) -> LiquidResult | None:
+    """The result for a template made only of plain variable outputs (most macros), read
+    without python-liquid; None for anything else."""
+    if "{%" in source:
+        return None
+    found = list(_SIMPLE_OUTPUT.finditer(source))
+    rest = _SIMPLE_OUTPUT.sub("", source)
+    if "{{" in rest or "}}" in rest or "%}" in rest or any(
+            m.group(1) in _LIQUID_LITERALS for m in found):
+        return None
+    return LiquidResult([], sorted({(m.start(1), m.end(1), m.group(1)) for m in found}))
+
+
 def _analyse(source: str) -> LiquidResult:
     if "{{" not in source and "{%" not in source:
         return LiquidResult([], [])
+    simple = _simple(source)
+    if simple is not None:
+        return simple
     from liquid.exceptions import LiquidError
 
     env = _environment()

@@ -21,6 +21,7 @@ from collections.abc import Iterator
 
 from ..hookspecs import hookimpl
 from ..model import Document, Hit, Option, Severity, check, mask
+from ..phrasescan import Prefiltered
 
 # --------------------------------------------------------------------------------------------
 # shared helpers
@@ -269,11 +270,11 @@ def iban(doc: Document, options) -> Iterator[Hit]:
 
 SSN = re.compile(r"(?<![\w+/.,-])(\d{3})([- ])(\d{2})\2(\d{4})(?![\w/]|[.,-]\d)")
 #: "SSN 123456789", "social security number: 123 45 6789" (any separator after a label)
-SSN_LABELLED = re.compile(
+SSN_LABELLED = Prefiltered(re.compile(
     r"\b(?:ssn|ss#|social security(?: (?:number|no\.?|#))?)(?: (?:number|is|was|of))?"
     r"[\s:#=]{0,3}(?P<v>\d{9}|\d{3}([- ])\d{2}\2\d{4})(?![\w/]|[.,-]\d)",
     re.IGNORECASE,
-)
+))
 
 
 #: numbers printed in adverts and examples, voided by the SSA or never issued
@@ -350,7 +351,7 @@ _KEY_CODE = (r"(?:(?:verification|security|one[- ]time|otp|2fa|two[- ]factor|mfa
 _CONNECT = (r"(?:\s{0,3}(?:is|was|will be|=|:|-|has been (?:re)?set to|(?:was |is )?"
             r"(?:re)?set to|changed to)\s{0,3}(?:(?:now|still|currently|just)\s{1,3})?"
             r"|\s{1,3}(?=\d))")  # "PIN 4821", "CVV 123": digits straight after the keyword
-CREDENTIAL = re.compile(
+CREDENTIAL = Prefiltered(re.compile(
     # "I've reset your password to …": a verb before the keyword, then "to"
     r"\b(?P<verb>(?:re)?set|changed?|updated?|made)?(?(verb)\s{1,3}(?:[\w-]{1,12}\s{1,3}){0,2})"
     rf"(?:(?P<pw>{_KEY_PASSWORD})|(?P<pin>{_KEY_PIN})|(?P<code>{_KEY_CODE}))"
@@ -359,10 +360,10 @@ CREDENTIAL = re.compile(
     r"(?:(?P<q>[\"'`\u201c\u2018\u00ab])(?P<qv>[^\s\"'`\u201d\u2019\u00bb]{3,64})"
     r"(?:[\"'`\u201d\u2019\u00bb])|(?P<v>[^\s\"'`]{3,64}))",
     re.IGNORECASE,
-)
+))
 #: https://user:secret@host — the password part of a URL's user information
-URL_USERINFO = re.compile(r"\b[a-z][a-z0-9+.-]{1,15}://[^\s:/@<>\"']{1,64}:"
-                          r"(?P<v>[^\s@/<>\"']{1,128})@[\w-]", re.IGNORECASE)
+URL_USERINFO = Prefiltered(re.compile(r"\b[a-z][a-z0-9+.-]{1,15}://[^\s:/@<>\"']{1,64}:"
+                          r"(?P<v>[^\s@/<>\"']{1,128})@[\w-]", re.IGNORECASE))
 _TRAILING = ".,;:!?)]}>"
 _HYPHENATED_WORDS = re.compile(r"[A-Za-z]{1,30}(?:[-'][A-Za-z]{1,30}){1,8}")
 _MASKED = re.compile(r"[*\u2022xX#.\-_]+")
@@ -466,8 +467,8 @@ def credential(doc: Document, options) -> Iterator[Hit]:
 # PRV005 API keys and tokens
 
 #: (what it is, pattern) — formats published by each provider; the whole match is the secret.
-KEY_FORMATS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (what, re.compile(pattern)) for what, pattern in (
+KEY_FORMATS: tuple[tuple[str, Prefiltered], ...] = tuple(
+    (what, Prefiltered(re.compile(pattern))) for what, pattern in (
         ("an AWS access key ID",
          r"(?<![A-Za-z0-9])(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AIPA|ANPA|ANVA|APKA|AROA|ASCA)"
          r"[A-Z0-9]{16}(?![A-Za-z0-9])"),
@@ -509,19 +510,20 @@ KEY_FORMATS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
          r"[A-Za-z0-9_-]{0,1000}(?![A-Za-z0-9_-])"),
     )
 )
-PRIVATE_KEY = re.compile(r"-----BEGIN (?:[A-Z0-9]{1,12} ){0,3}PRIVATE KEY(?: BLOCK)?-----")
+PRIVATE_KEY = Prefiltered(re.compile(
+    r"-----BEGIN (?:[A-Z0-9]{1,12} ){0,3}PRIVATE KEY(?: BLOCK)?-----"))
 PRIVATE_KEY_END = re.compile(r"-----END (?:[A-Z0-9]{1,12} ){0,3}PRIVATE KEY(?: BLOCK)?-----")
 #: ?access_token=…, &api_key=… — query parameters whose value is a credential
-QUERY_SECRET = re.compile(
+QUERY_SECRET = Prefiltered(re.compile(
     r"[?&](?:access_token|refresh_token|id_token|auth_token|api_key|apikey|api-key|"
     r"client_secret|private_token|secret|secret_key|password|passwd|pwd)="
-    r"(?P<v>[^\s&#\"'<>]{8,512})", re.IGNORECASE)
+    r"(?P<v>[^\s&#\"'<>]{8,512})", re.IGNORECASE))
 #: "API key: …", "secret = …", "Bearer …": a value given as a key or token by name
-NAMED_SECRET = re.compile(
+NAMED_SECRET = Prefiltered(re.compile(
     r"\b(?:(?:api|access|secret|private|client|app|auth|signing|webhook|master)[ _-]?"
     r"(?:key|token|secret)|(?:(?:refresh|bearer|personal access|session) ?)?token|secret|"
     r"bearer)(?: (?:is|was))?[\s:=]{0,3}[\"'`]?"
-    r"(?P<v>[A-Za-z0-9+/_.=-]{16,512})", re.IGNORECASE)
+    r"(?P<v>[A-Za-z0-9+/_.=-]{16,512})", re.IGNORECASE))
 #: a stand-alone token that could be random: base64/base62 characters, 20 or more
 TOKEN = re.compile(r"(?<![A-Za-z0-9+/_=.@-])[A-Za-z0-9+/_-]{20,512}={0,2}(?![A-Za-z0-9+/_=@-])")
 #: stretches that carry opaque ids but no entropy-checked secret: URLs, emails, data URIs

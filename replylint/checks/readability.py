@@ -8,6 +8,7 @@ from functools import cache
 from ..declarative import phrase_pattern
 from ..hookspecs import hookimpl
 from ..model import Hit, Metric, Option, Severity, check
+from ..phrasescan import PhraseTable, Prefiltered
 from ..readability import WORD, grade_and_ease, paragraphs, sentences
 
 
@@ -243,7 +244,7 @@ def wordy_phrase(doc, options):
 
 
 @cache
-def _pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:
+def _pattern(phrases: tuple[str, ...]) -> PhraseTable:
     return phrase_pattern(list(phrases))
 
 
@@ -254,11 +255,11 @@ IRREGULAR = (
     "frozen|stolen|forgotten|hidden|driven|drawn|grown|thrown|worn|torn|sold|sent|spent|"
     "met|led|fed|meant|heard|said|understood|begun|sung|rung|shipped"
 )
-PASSIVE = re.compile(
+PASSIVE = Prefiltered(re.compile(
     rf"\b{BE}(?: (?:not|also|already|just|now|then|being|been))* "
     rf"((?:\w+ed|{IRREGULAR}))\b(?! (?:to|that)\b)",
     re.IGNORECASE,
-)
+))
 NOT_PARTICIPLE = frozenset({"need", "bed", "red", "shed", "speed", "seed", "feed", "indeed",
                             "hundred", "sacred", "naked", "wicked", "tired", "interested",
                             "excited", "pleased", "delighted", "concerned", "worried",

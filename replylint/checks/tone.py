@@ -6,6 +6,7 @@ import re
 
 from ..hookspecs import hookimpl
 from ..model import Hit, Metric, Option, Severity, check
+from ..phrasescan import Prefiltered
 from .phrasebook import Entry, phrase_check
 
 CAN_DO = "Say what you can do instead"
@@ -65,14 +66,15 @@ CONDESCENDING = [
 _STEP = (r"(?:click|tap|go|open|restart|reboot|reinstall|log|sign|update|follow|select|type|"
          r"enter|read|visit|clear|reset|download|install|delete|remove|change|use|try|press|"
          r"turn|switch|reply|send|fill|check|need|have)\b")
-MINIMISER = re.compile(
+MINIMISER = Prefiltered(re.compile(
     rf"(?:^|(?<=[.!?]\s)|(?<=\n))[ \t]*(just|simply) (?={_STEP})"
     rf"|\byou(?: can| could|'ll| will| should| may)? (just|simply) (?={_STEP})",
     re.IGNORECASE | re.MULTILINE,
-)
-CLEARLY = re.compile(r"(?:^|(?<=[.!?]\s)|(?<=\n))[ \t]*(clearly),|\b(clearly) (?:stated|"
-                     r"explained|mentioned|says|said|written)\b|\b(whatever)(?=[.!]*(?:\s*$|\s+(?-i:[A-Z])))",
-                     re.IGNORECASE | re.MULTILINE)
+))
+CLEARLY = Prefiltered(re.compile(
+    r"(?:^|(?<=[.!?]\s)|(?<=\n))[ \t]*(clearly),|\b(clearly) (?:stated|"
+    r"explained|mentioned|says|said|written)\b|\b(whatever)(?=[.!]*(?:\s*$|\s+(?-i:[A-Z])))",
+    re.IGNORECASE | re.MULTILINE))
 
 RULES = [
     Entry(r"(?:our|company|the company's|store|bank) polic(?:y|ies) (?:is|are|says|say|states|"
@@ -213,8 +215,9 @@ EMPHASIS = frozenset(
 )
 CAPS_WORD = re.compile(r"(?<![\w'])[A-Z][A-Z']*[A-Z](?![\w'])")
 PUNCT = re.compile(r"[!?]*(?:!!|\?\?|\?!|!\?)[!?]*")
-CHEERFUL = re.compile(r"\b(?:thanks?|thank you|congrat\w*|welcome|glad|happy|great|awesome|"
-                      r"love|enjoy|yay|woo+)\b", re.IGNORECASE)
+CHEERFUL = Prefiltered(re.compile(
+    r"\b(?:thanks?|thank you|congrat\w*|welcome|glad|happy|great|awesome|"
+    r"love|enjoy|yay|woo+)\b", re.IGNORECASE))
 
 
 @check("tone.shouting", "TON005", Severity.WARNING, options=[
@@ -320,8 +323,9 @@ def competitor_criticism(doc, options):
         yield Hit(m.start(), m.end(), f"'{m.group()}' criticises another company")
 
 
-THANKS = re.compile(r"\b(?:thank|thanks|thx|appreciate[sd]?|grateful|gratitude|kudos)\b",
-                    re.IGNORECASE)
+THANKS = Prefiltered(re.compile(
+    r"\b(?:thank|thanks|thx|appreciate[sd]?|grateful|gratitude|kudos)\b",
+    re.IGNORECASE))
 WORD = re.compile(r"\b\w[\w'\u2019-]*")
 
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -30,6 +30,11 @@ import click
 from ..config import ConfigError, find_config, load_config_file
 from ..formats.text import write_text
 from ..model import INTERNAL_ERROR_RULE, InputError, RunResult, Severity
+
+#: ``max-input-size`` in the send path: the message is the sender's own draft, and its
+#: attachments (which count in its size but are never read) may be large; mail servers refuse
+#: far smaller messages than this anyway
+SEND_PATH_MAX = 100_000_000
 
 SEND_ANYWAY = "REPLYLINT_SEND_ANYWAY"
 EX_DATAERR = 65
@@ -76,7 +81,10 @@ def judge(data: bytes, source: str, config_path: Path | None, block_on: Severity
         base = find_config(Path.cwd()) if config_path is None else load_config_file(config_path)
         if base is None:
             raise ConfigError(f"{config_path}: no [tool.replylint] table")
-        linter = Linter(base.with_cli(kind="draft"))
+        config = base.with_cli(kind="draft")
+        if config.max_input_size:  # the sender's own draft: attachments count, are not read
+            config = replace(config, max_input_size=max(config.max_input_size, SEND_PATH_MAX))
+        linter = Linter(config)
         reports = linter.lint_bytes(source, data, syntax="eml")
     except (ConfigError, InputError) as e:
         return Verdict(None, failure=str(e))

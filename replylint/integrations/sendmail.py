@@ -13,8 +13,13 @@ client's own arguments (``-f``, ``--``, the recipients) reach the real sendmail.
 Exit statuses: COMMAND's own when it ran; 65 findings stopped the message; 70 replylint failed
 and ``--on-error hold``; 74 the message could not be read, or COMMAND stopped reading it
 before its end; 126 COMMAND is not executable; 127 COMMAND not found; 71 (EX_OSERR) the
-system cannot start it; 128+N COMMAND was killed by signal N. Everything but 0 leaves a copy
+system cannot start it; 128+N COMMAND was killed by signal N, or replylint was stopped by
+SIGTERM, SIGHUP or SIGINT (N) before it handed the message on. Everything but 0 leaves a copy
 in the hold folder (but 74 on reading: there is nothing to save).
+
+COMMAND reads the message from a file with no name, not from a pipe, so that replylint being
+killed while COMMAND reads does not cut the message short; a stop signal that comes while
+COMMAND runs waits until it is done. See docs/integrations/fault-matrix.md.
 """
 
 from __future__ import annotations
@@ -22,13 +27,14 @@ from __future__ import annotations
 import contextlib
 import os
 import shlex
+import signal
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import Any, BinaryIO, TextIO
 
 import click
 
@@ -70,26 +76,100 @@ def hold(data: bytes, directory: Path, argv: Sequence[str], err: TextIO) -> None
               f"< {shlex.quote(str(path))}\n")
 
 
+class Interrupted(KeyboardInterrupt):
+    """SIGTERM, SIGHUP or SIGINT before the message was handed on: it is held, not sent.
+
+    A KeyboardInterrupt, so that the engine (which turns a check's other faults into findings)
+    and ``judge`` (which turns them into a verdict) let it through.
+    """
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+#: signals that ask replylint to stop
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise Interrupted(signum)
+
+
+@contextlib.contextmanager
+def on_stop_signals(handler: Any) -> Iterator[None]:
+    """``handler`` for the stop signals meanwhile, but those ignored already (``nohup``, a
+    client that ignores SIGINT for its children) stay ignored, for the real command too. Only
+    in the main thread: elsewhere (an embedding application) signals are left alone."""
+    previous: dict[int, Any] = {}
+    try:
+        for s in STOP_SIGNALS:
+            if signal.getsignal(s) is not signal.SIG_IGN:
+                previous[s] = signal.signal(s, handler)
+    except ValueError:  # not the main thread
+        pass
+    try:
+        yield
+    finally:
+        for s, h in previous.items():
+            signal.signal(s, h)
+
+
+def _spool(data: bytes) -> BinaryIO | None:
+    """``data`` in a file with no name (memory where the system has it), read from its start."""
+    try:
+        if hasattr(os, "memfd_create"):
+            spool: BinaryIO = os.fdopen(os.memfd_create("replylint-message"), "w+b")
+        else:
+            spool = tempfile.TemporaryFile()  # noqa: SIM115 - closed by deliver
+        spool.write(data)
+        spool.flush()
+        spool.seek(0)
+    except OSError:
+        return None
+    return spool
+
+
 def deliver(argv: Sequence[str], data: bytes) -> tuple[int, str | None]:
-    """Run the real command with ``data`` on stdin: its exit status, and what went wrong."""
+    """Run the real command with ``data`` on stdin: its exit status, and what went wrong.
+
+    The command reads the message from a file, not a pipe: if replylint is killed while the
+    command reads, the command still reads all of it (from a pipe it would read up to where
+    replylint was, and send a truncated message). How far it read tells whether it stopped
+    early. Stop signals wait until it is done, so that its outcome is still reported. Only when
+    no such file can be made does the message go through a pipe.
+    """
+    spool = _spool(data)
+    deferred: list[int] = []
     try:
-        proc = subprocess.Popen(argv, stdin=subprocess.PIPE)
-    except FileNotFoundError:
-        return 127, f"not sent: {argv[0]}: command not found"
-    except PermissionError:
-        return 126, f"not sent: {argv[0]}: permission denied"
-    except OSError as e:
-        return EX_OSERR, f"not sent: cannot run {argv[0]}: {e.strerror or e}"
-    assert proc.stdin is not None
-    cut_short = False
-    try:
-        proc.stdin.write(data)
-        proc.stdin.close()
-    except BrokenPipeError:
-        cut_short = True
-        with contextlib.suppress(BrokenPipeError):
-            proc.stdin.close()
-    status = proc.wait()
+        with on_stop_signals(lambda signum, frame: deferred.append(signum)):
+            try:
+                proc = subprocess.Popen(argv, stdin=spool or subprocess.PIPE)
+            except FileNotFoundError:
+                return 127, f"not sent: {argv[0]}: command not found"
+            except PermissionError:
+                return 126, f"not sent: {argv[0]}: permission denied"
+            except OSError as e:
+                return EX_OSERR, f"not sent: cannot run {argv[0]}: {e.strerror or e}"
+            cut_short = False
+            if spool is None:
+                assert proc.stdin is not None
+                try:
+                    proc.stdin.write(data)
+                    proc.stdin.close()
+                except BrokenPipeError:
+                    cut_short = True
+                    with contextlib.suppress(BrokenPipeError):
+                        proc.stdin.close()
+            status = proc.wait()
+            if spool is not None:
+                cut_short = os.lseek(spool.fileno(), 0, os.SEEK_CUR) < len(data)
+    finally:
+        if spool is not None:
+            spool.close()
+    if deferred:
+        sys.stderr.write(f"replylint: signal {deferred[0]} came while {argv[0]} was sending; "
+                         f"replylint waited for it to finish\n")
     if status < 0:
         return 128 - status, f"not sent: {argv[0]} was killed by signal {-status}"
     if status:
@@ -115,23 +195,42 @@ def command(config_path: Path | None, block_on: str, on_error: str, hold_dir: Pa
     For mutt: set sendmail="replylint sendmail /usr/sbin/sendmail -oem -oi"
     """
     err = sys.stderr
-    try:
-        data = sys.stdin.buffer.read()
-    except OSError as e:
-        err.write(f"replylint: cannot read the message: {e.strerror or e}\n")
-        sys.exit(EX_IOERR)
     directory = hold_dir or default_hold_dir()
-    if not send_anyway(err):
-        level = Severity.parse(block_on)
-        status = stop_status(judge(data, SOURCE, config_path, level), level, on_error, err)
-        if status is not None:
+    data: bytes | None = None
+    status: int | None = None
+    with on_stop_signals(_interrupt):  # SIGTERM, SIGHUP, SIGINT until the message is handed on
+        try:
+            try:
+                data = sys.stdin.buffer.read()
+            except OSError as e:
+                err.write(f"replylint: cannot read the message: {e.strerror or e}\n")
+                sys.exit(EX_IOERR)
+            if not send_anyway(err):
+                level = Severity.parse(block_on)
+                status = stop_status(judge(data, SOURCE, config_path, level), level, on_error,
+                                     err)
+        except Interrupted as e:
+            for s in STOP_SIGNALS:  # it is being dealt with: once is enough
+                signal.signal(s, signal.SIG_IGN)
+            if data is None:
+                err.write(f"replylint: not sent: stopped by signal {e.signum} while reading "
+                          f"the message (nothing to save)\n")
+            else:
+                err.write(f"replylint: not sent: stopped by signal {e.signum} before it was "
+                          f"handed on\n")
+                hold(data, directory, argv, err)
+            sys.exit(128 + e.signum)
+    if status is not None:
+        with on_stop_signals(signal.SIG_IGN):  # finish the copy, then stop anyway
             hold(data, directory, argv, err)
-            if status == EX_DATAERR:
-                err.write(f"replylint: fix the draft and send it again, or send it as it is "
-                          f"with {SEND_ANYWAY}=1 in the environment\n")
-            sys.exit(status)
+        if status == EX_DATAERR:
+            err.write(f"replylint: fix the draft and send it again, or send it as it is "
+                      f"with {SEND_ANYWAY}=1 in the environment\n")
+        sys.exit(status)
+    assert data is not None
     status, problem = deliver(argv, data)
     if problem:
         err.write(f"replylint: {problem}\n")
-        hold(data, directory, argv, err)
+        with on_stop_signals(signal.SIG_IGN):
+            hold(data, directory, argv, err)
     sys.exit(status)

@@ -28,12 +28,17 @@ from email.parser import BytesParser
 
 from ..hookspecs import hookimpl
 from ..model import Document, InputError, SourceMap
-from . import Reader
+from . import Reader, no_surrogates, text_codec
 from .html import reply_text
 
 _QP = re.compile(rb"=(?:([0-9A-Fa-f]{2})|[ \t]*(?:\r\n|\n|\r|\Z))")
 _NOT_BASE64 = re.compile(rb"[^A-Za-z0-9+/]")
 _BAD_BYTES = {c: "\ufffd" for c in range(0xDC80, 0xDD00)}  # surrogateescape'd bytes
+#: byte order marks of the charsets whose incremental decoders need one
+_BOMS = {
+    "utf-16": (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE),
+    "utf-32": (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE),
+}
 _BOUNDARY_DEFECTS = (errors.StartBoundaryNotFoundDefect, errors.NoBoundaryInMultipartDefect)
 
 
@@ -172,12 +177,17 @@ def decode_chars(data: bytes, offsets: Sequence[int], charset: str) -> tuple[str
 def to_text(part: Message, data: bytes, offsets: Sequence[int]) -> tuple[str, list[int], str]:
     """The part's text, its byte offsets and the charset that decoded it."""
     declared = part.get_content_charset()
+    codec = text_codec(declared)
+    if codec is None:  # unknown, or a Python codec no mail can mean (unicode_escape, idna …)
+        declared = None
+    elif codec in _BOMS and not data.startswith(_BOMS[codec]):
+        declared = f"{codec}-be"  # RFC 2781: UTF-16 without a byte order mark is big-endian
     for charset in dict.fromkeys(c for c in (declared, "utf-8") if c):
         try:
             text, chars = decode_chars(data, offsets, charset)
         except (LookupError, ValueError):  # unknown charset, or bytes it cannot decode
             continue
-        return text, chars, charset
+        return no_surrogates(text), chars, charset
     text = data.decode("windows-1252", "replace")  # one character per byte, never fails
     return text, list(offsets), "windows-1252"
 
@@ -190,7 +200,7 @@ def subject(msg: Message) -> str | None:
         text = str(make_header(decode_header(value)))
     except (LookupError, UnicodeError, ValueError, errors.HeaderParseError):
         text = str(value)
-    return " ".join(text.translate(_BAD_BYTES).split()) or None
+    return " ".join(no_surrogates(text.translate(_BAD_BYTES)).split()) or None
 
 
 def load_eml(source: str, data: bytes) -> list[Document]:

@@ -28,7 +28,7 @@ from typing import Any
 
 from ..hookspecs import hookimpl
 from ..model import Document, InputError, SourceMap
-from . import Reader, decode_text
+from . import Reader, decode_text, no_surrogates, one_line
 from .html import reply_text
 
 #: words that only a helpdesk export has, to tell a broken export from any broken JSON
@@ -50,7 +50,7 @@ class Located(str):
 
 def _parse_string(s: str, end: int, strict: bool = True) -> tuple[Located, int]:
     value, after = json.decoder.py_scanstring(s, end, strict)
-    out = Located(value)
+    out = Located(no_surrogates(value))  # a lone "\\ud800" escape: U+FFFD, as one character
     out.start, out.end = end - 1, after - 1
     return out, after
 
@@ -198,8 +198,9 @@ def recognise(tree: Any) -> tuple[Vendor, Any] | None:
 
 
 def _describe(title: Any, macro_id: Any, index: int) -> str:
-    name = repr(str(title)) if title is not None else f"#{index}"
-    return name if macro_id is None else f"{name} (id {macro_id})"
+    """How an error names a macro: its title quoted, and its id, on one short line."""
+    name = one_line(repr(str(title)), 60) if title is not None else f"#{index}"
+    return name if macro_id is None else f"{name} (id {one_line(str(macro_id), 60)})"
 
 
 def documents(source: str, source_text: str, vendor: Vendor, items: Any) -> list[Document]:

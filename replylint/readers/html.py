@@ -19,7 +19,7 @@ from html.entities import html5
 
 from ..hookspecs import hookimpl
 from ..model import Document, InputError, Span, Suppression
-from . import Reader, decode_text, normalize_newlines
+from . import Reader, decode_text, no_surrogates, normalize_newlines, text_codec
 from .directives import build_suppressions, parse_directive
 from .frontmatter import read_front_matter_file
 
@@ -417,9 +417,13 @@ def decode_html(source: str, data: bytes) -> str:
     if m is None or not reason.startswith("invalid UTF-8"):
         raise InputError(source, reason)
     charset = m.group(1).decode("ascii")
+    codec = text_codec(charset)  # None for unknown names and codecs that are no charset
     try:
-        return data.decode(charset)
-    except (LookupError, UnicodeDecodeError):
+        if codec is None:
+            raise LookupError(charset)
+        # UnicodeError: what some codecs raise instead of UnicodeDecodeError
+        return no_surrogates(data.decode(codec))
+    except (LookupError, UnicodeError):
         raise InputError(source, f"{reason}, nor valid {charset} as its <meta> says") from None
 
 

@@ -1,0 +1,94 @@
+"""Linting many files on every core: worker processes forked from the run's session.
+
+Workers are forked after the session has read its configuration and loaded its plugins, so
+each inherits the linters ready to use (no second start-up) and only file bytes go out and
+packed reports (``replylint.results``) come back. Where ``fork`` does not exist (Windows,
+and macOS where it is unsafe with system frameworks) files are linted in the process. A
+worker that dies takes no file with it: its files are linted again in the main process.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
+#: below this many files to lint, starting workers costs more than it saves
+MIN_FILES = 24
+CHUNK = 16
+
+#: (index of the file's linter, file name, bytes)
+Job = tuple[int, str, bytes]
+#: ("reports", [Report, …] or packed ones from a worker) | ("error", reason, not_recognised)
+#: | ("internal", message)
+Outcome = tuple[Any, ...]
+
+_linters: Sequence[Any] = ()
+_options: dict[str, Any] = {}
+
+
+def available_cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+def lint_one(
+    linter: Any, source: str, data: bytes, options: dict[str, Any], portable: bool = False
+) -> Outcome:
+    """Lint one file's bytes into an outcome (never raises); ``portable`` packs the reports
+    for another process."""
+    from .engine import NotRecognised, ReaderFault
+    from .model import InputError
+    from .results import pack
+
+    try:
+        reports = linter.lint_bytes(source, data, **options)
+        return ("reports", [pack(r) for r in reports] if portable else reports)
+    except InputError as e:
+        return ("error", e.reason, isinstance(e, NotRecognised))
+    except ReaderFault as e:  # names the reader and its plugin
+        return ("internal", f"{source}: {e}")
+    except Exception as e:  # a fault in replylint itself: reported, the run goes on
+        return ("internal", f"internal error while linting {source}: {type(e).__name__}: {e}")
+
+
+def _work(jobs: list[Job]) -> list[Outcome]:
+    return [lint_one(_linters[i], source, data, _options, True) for i, source, data in jobs]
+
+
+def lint_all(
+    linters: Sequence[Any],
+    jobs: Sequence[Job],
+    options: dict[str, Any],
+    workers: int,
+    done: Callable[[int], None] = lambda n: None,
+) -> Iterator[Outcome]:
+    """Outcomes of ``jobs`` in order, from ``workers`` processes when that pays."""
+    global _linters, _options
+    if workers <= 1 or len(jobs) < MIN_FILES or not hasattr(os, "fork") or sys.platform == "darwin":
+        for i, source, data in jobs:
+            yield lint_one(linters[i], source, data, options)
+            done(1)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    _linters, _options = linters, options
+    chunks = [list(jobs[i : i + CHUNK]) for i in range(0, len(jobs), CHUNK)]
+    ctx = multiprocessing.get_context("fork")
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+            futures = [pool.submit(_work, chunk) for chunk in chunks]
+            for chunk, future in zip(chunks, futures, strict=True):
+                try:
+                    outcomes = future.result()
+                except BrokenProcessPool:
+                    outcomes = [lint_one(linters[i], s, d, options) for i, s, d in chunk]
+                yield from outcomes
+                done(len(chunk))
+    finally:
+        _linters, _options = (), {}

@@ -1,0 +1,107 @@
+"""Compiled regular expressions kept between runs, so start-up does not compile ~250 again.
+
+replylint's rules are mostly regular expressions, and compiling them was over a third of the
+start-up of a pre-send check. Python keeps compiled patterns only for the process (in
+``re._cache``). At the end of a command-line run, ``save()`` writes the compiled form of the
+patterns in that cache (the code ``re._compiler`` produces) to the cache directory; the next
+process's ``load()`` puts them back into ``re._cache``, where every later ``re.compile`` of the
+same pattern and flags finds them.
+
+This uses CPython internals (``_sre.compile``, ``re._cache``), so it is keyed by the
+interpreter's cache tag and the regular-expression engine's ``MAGIC`` number, limited to the
+CPython versions it was checked on, and falls back to plain compilation on any surprise: a
+missing, stale or corrupt file only costs the compilations it would have saved. ``_sre``
+validates the code it is given, so a tampered file cannot make the engine misbehave.
+``REPLYLINT_NO_REGEX_CACHE=1`` switches it off.
+"""
+
+from __future__ import annotations
+
+import _sre  # type: ignore[import-not-found]
+import marshal
+import os
+import re
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+SUPPORTED = (sys.implementation.name == "cpython" and (3, 11) <= sys.version_info[:2] <= (3, 13)
+             and isinstance(getattr(re, "_cache", None), dict))
+MAX_ENTRIES = 1000
+_loaded: set[tuple[str, int]] = set()
+#: what replylint reads off parsed patterns (a phrase table's prefixes, a prefilter's needles),
+#: kept with the compiled code: parsing is the costly half of compiling
+_derived: dict[tuple[str, str, int], Any] = {}
+_derived_new = False
+
+
+def derived(kind: str, pattern: str, flags: int, compute: Callable[[], Any]) -> Any:
+    """``compute()``, remembered across runs under ``(kind, pattern, flags)``."""
+    global _derived_new
+    key = (kind, pattern, int(flags))
+    if key not in _derived:
+        _derived[key] = compute()
+        _derived_new = True
+    return _derived[key]
+
+
+def enabled() -> bool:
+    return SUPPORTED and not os.environ.get("REPLYLINT_NO_REGEX_CACHE")
+
+
+def path() -> Path:
+    from .cachedir import cache_dir
+
+    return cache_dir() / f"regex-{sys.implementation.cache_tag}-{_sre.MAGIC}.marshal"
+
+
+def load() -> int:
+    """Put the saved patterns into ``re._cache``; how many were loaded."""
+    if not enabled():
+        return 0
+    try:
+        entries, derived_values = marshal.loads(path().read_bytes())
+        for pattern, flags, final_flags, code, groups, groupindex, indexgroup in entries:
+            key = (str, pattern, flags)
+            if key not in re._cache:  # type: ignore[attr-defined]
+                re._cache[key] = _sre.compile(  # type: ignore[attr-defined]
+                    pattern, final_flags, code, groups, groupindex, indexgroup)
+            _loaded.add((pattern, flags))
+        _derived.update(derived_values)
+    except Exception:  # no file yet, another Python, a damaged file: compile as usual
+        return 0
+    return len(_loaded)
+
+
+def save() -> None:
+    """Write the patterns this process compiled, if any were not loaded from the file."""
+    if not enabled():
+        return
+    from re import _compiler, _parser  # type: ignore[attr-defined]
+
+    keys = [(p, f) for t, p, f in list(re._cache) if t is str]  # type: ignore[attr-defined]
+    if all(k in _loaded for k in keys) and not _derived_new:
+        return
+    entries = []
+    for pattern, flags in keys[-MAX_ENTRIES:]:
+        try:
+            parsed = _parser.parse(pattern, flags)
+            code = _compiler._code(parsed, flags)
+        except Exception:
+            continue
+        groupindex = dict(parsed.state.groupdict)
+        indexgroup = [None] * parsed.state.groups
+        for name, i in groupindex.items():
+            indexgroup[i] = name
+        entries.append((pattern, int(flags), int(flags | parsed.state.flags),
+                        [int(c) for c in code], parsed.state.groups - 1, groupindex,
+                        tuple(indexgroup)))
+    target = path()
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
+        tmp.write_bytes(marshal.dumps((entries, dict(list(_derived.items())[-MAX_ENTRIES * 4:]))))
+        os.replace(tmp, target)  # atomic: a concurrent run reads the old file or the new one
+    except (OSError, ValueError):
+        pass

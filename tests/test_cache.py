@@ -1,0 +1,168 @@
+"""The result cache: an unchanged re-run lints nothing, any change is seen, runs can overlap.
+
+A drop-in plugin logs every document it is run on, so "was this file linted again?" is read
+from the log rather than from timings.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+COUNTER = '''
+import os
+from replylint import Hit, check, hookimpl
+
+@check("count.calls", "CNT001")
+def calls(doc, options):
+    """Logs each document it is run on."""
+    with open(os.environ["COUNT_FILE"], "a") as f:
+        f.write(doc.source + "\\n")
+    if "{{boom}}" in doc.text:
+        raise RuntimeError("boom")
+    yield Hit(0, 1, "counted")
+
+@hookimpl
+def register_checks(register, config):
+    register(calls)
+'''
+
+
+@pytest.fixture(scope="session")
+def lexicon() -> Path:
+    """The word table every run needs, built once (a fresh cache folder would rebuild it)."""
+    from replylint import lexicon
+
+    lexicon.zipf(["word"])
+    return next(lexicon.cache_dir().glob(f"lexicon-{lexicon._versions()}.sqlite3"))
+
+
+@pytest.fixture
+def library(tmp_path, monkeypatch, lexicon):
+    root = tmp_path / "lib"
+    (root / "plugins").mkdir(parents=True)
+    (root / "plugins" / "counter.py").write_text(COUNTER)
+    (root / "replylint.toml").write_text('plugins-dir = ["plugins"]\n')
+    for i in range(30):
+        (root / f"m{i:02}.txt").write_text(
+            f"Hi Dana,\n\nThanks for writing about order {i}. Please reply with a photo.\n\n"
+            "Best,\nSam\n")
+    (tmp_path / "cache").mkdir()
+    (tmp_path / "cache" / lexicon.name).symlink_to(lexicon)
+    monkeypatch.setenv("REPLYLINT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("COUNT_FILE", str(tmp_path / "count.log"))
+    monkeypatch.delenv("REPLYLINT_NO_CACHE", raising=False)
+    return root
+
+
+def run(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "replylint", "check", *args, "."], cwd=root,
+                          capture_output=True, text=True, timeout=120)
+
+
+def linted(root: Path) -> list[str]:
+    log = Path(os.environ["COUNT_FILE"])
+    lines = log.read_text().splitlines() if log.exists() else []
+    log.unlink(missing_ok=True)
+    return sorted(lines)
+
+
+def test_unchanged_rerun_lints_nothing_and_prints_the_same(library):
+    first = run(library)
+    assert len(linted(library)) == 30
+    second = run(library)
+    assert linted(library) == []
+    assert (second.returncode, second.stdout) == (first.returncode, first.stdout)
+    assert "CNT001" in second.stdout and "| Hi Dana," in second.stdout  # source lines kept
+    as_json = run(library, "--format", "json")
+    assert linted(library) == []
+    fresh = run(library, "--format", "json", "--no-cache")
+    assert len(linted(library)) == 30
+    assert json.loads(as_json.stdout) == json.loads(fresh.stdout)
+
+
+def test_a_changed_file_is_linted_again_and_only_it(library):
+    run(library)
+    linted(library)
+    (library / "m07.txt").write_text("Hi Dana,\n\nIt is fixed now.\n")
+    run(library)
+    assert linted(library) == ["m07.txt"]
+
+
+@pytest.mark.parametrize("change", ["config", "plugin", "option", "version"])
+def test_any_change_of_settings_lints_everything_again(library, change, monkeypatch):
+    run(library)
+    linted(library)
+    args: tuple[str, ...] = ()
+    if change == "config":
+        (library / "replylint.toml").write_text(
+            'plugins-dir = ["plugins"]\n[rules."readability.long-sentence"]\nmax_words = 12\n')
+    elif change == "plugin":
+        with (library / "plugins" / "counter.py").open("a") as f:
+            f.write("\n# edited\n")
+    elif change == "option":
+        args = ("--fail-on", "error")
+    else:
+        init = Path(__file__).resolve().parent.parent / "replylint" / "cache.py"
+        monkeypatch.setenv("PYTHONPATH", str(init.parent.parent))
+        # a new replylint is new code: the fingerprint covers every file of the package
+        from replylint import cache
+
+        assert cache.code_fingerprint() == cache.code_fingerprint()
+        stat = init.stat()
+        os.utime(init, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    run(library, *args)
+    assert len(linted(library)) == 30
+
+
+def test_concurrent_runs_share_the_cache_safely(library):
+    procs = [subprocess.Popen([sys.executable, "-m", "replylint", "check", "."], cwd=library,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for _ in range(3)]
+    outs = [p.communicate(timeout=120) for p in procs]
+    assert {p.returncode for p in procs} == {1}
+    assert len({out for out, _ in outs}) == 1
+    assert all("cache" not in err for _, err in outs)
+    linted(library)
+    again = run(library)
+    assert linted(library) == [] and again.stdout == outs[0][0]
+
+
+def test_a_damaged_cache_is_switched_off_with_a_note(library, tmp_path):
+    (tmp_path / "cache" / "results.sqlite3").write_bytes(b"not a database" * 100)
+    result = run(library)
+    assert result.returncode == 1 and "CNT001" in result.stdout
+    assert "note: result cache" in result.stderr
+    assert len(linted(library)) == 30
+
+
+def test_a_report_with_an_internal_error_is_not_kept(library):
+    (library / "m00.txt").write_text("Hi {{boom}}\n")
+    first = run(library)
+    assert "RPL001" in first.stdout
+    linted(library)
+    run(library)
+    assert linted(library) == ["m00.txt"]
+
+
+def test_no_cache_flag_and_variable(library, monkeypatch):
+    run(library, "--no-cache")
+    run(library, "--no-cache")
+    assert len(linted(library)) == 60
+    monkeypatch.setenv("REPLYLINT_NO_CACHE", "1")
+    run(library)
+    run(library)
+    assert len(linted(library)) == 60
+
+
+def test_a_run_of_a_few_small_files_skips_the_cache(library, tmp_path):
+    for _ in range(2):
+        subprocess.run([sys.executable, "-m", "replylint", "check", "m01.txt", "m02.txt"],
+                       cwd=library, capture_output=True, timeout=120)
+    assert linted(library) == ["m01.txt", "m01.txt", "m02.txt", "m02.txt"]
+    assert not (tmp_path / "cache" / "results.sqlite3").exists()

@@ -1,0 +1,165 @@
+"""Every fast path gives exactly what the slow path it replaces gives.
+
+``PhraseTable`` (word-start dispatch), ``Prefiltered`` (needle tests), the candidate-jumping
+sentence splitter and the plain-output Liquid reader replace slower code for speed; each is
+checked here against the slow path on real replies, the fixtures and generated text built
+from the tables' own words.
+"""
+
+from __future__ import annotations
+
+import gc
+import random
+import re
+from pathlib import Path
+
+import pytest
+
+from replylint import readability
+from replylint.config import Config
+from replylint.engine import Linter
+from replylint.phrasescan import PhraseTable, Prefiltered, needles, prefixes
+
+ROOT = Path(__file__).resolve().parent.parent
+REPLIES = ROOT.parent / "shared" / "data" / "support_replies" / "ibm_twitter_care_dev.jsonl"
+
+
+def _texts() -> list[str]:
+    import json
+
+    texts = [p.read_text(errors="replace") for p in sorted((ROOT / "tests" / "fixtures").rglob("*"))
+             if p.is_file()]
+    texts += [p.read_text(errors="replace") for p in sorted((ROOT / "examples").rglob("*"))
+              if p.is_file()]
+    if REPLIES.exists():
+        for line in REPLIES.read_text().splitlines()[:300]:
+            row = json.loads(line)
+            texts += [str(v) for v in row.values() if isinstance(v, str)]
+    return texts
+
+
+_LINTER: list[Linter] = []
+
+
+def _instances(kind: type) -> list:
+    """Every live matcher of ``kind``, after a lint that builds the lazily made ones too."""
+    if not _LINTER:
+        _LINTER.append(Linter(Config(root=ROOT, select=("ALL",))))
+        _LINTER[0].lint_bytes("draft.txt", b"Hi Dana, in order to fix it I will call you.")
+    return [o for o in gc.get_objects() if isinstance(o, kind)]
+
+
+def _generated(words: list[str], n: int, seed: int) -> list[str]:
+    rng = random.Random(seed)
+    odd = ["İs", "ſure", "K", "’s", "I’ll", "in\norder\tto", "A  LARGE number", "x'utilize",
+           "don't", "—", "\u00a0", "12", "_", "#", "@x"]
+    pool = words + odd
+    seps = [" ", " ", " ", "\n", ", ", ". ", "'", "  ", "\t"]
+    return ["".join(rng.choice(pool) + rng.choice(seps) for _ in range(rng.randint(1, 40)))
+            for _ in range(n)]
+
+
+def _literal_words(pattern: str) -> list[str]:
+    return re.sub(r"\(\?[^)]*\)|\\[sbwdS]|[()?|\[\]\\*+{}]", " ", pattern).split()
+
+
+def test_phrase_tables_match_like_their_whole_pattern():
+    tables = _instances(PhraseTable)
+    assert len(tables) >= 8
+    texts = _texts()
+    words = [w for t in texts[:200] for w in t.split()][:5000]
+    checked = 0
+    for table in tables:
+        own = [w for alt in table.alternatives for w in _literal_words(alt)]
+        for text in texts + _generated(own + words[:500], 300, len(table.alternatives)):
+            want = [(m.span(), m.lastgroup) for m in table.pattern.finditer(text)]
+            assert [(m.span(), m.lastgroup) for m in table.finditer(text)] == want, (
+                table.alternatives[:3], text[:200])
+            checked += len(want)
+    assert checked > 100  # the comparison saw real matches, not only empty lists
+
+
+def test_built_in_phrase_tables_take_the_fast_path():
+    tables = _instances(PhraseTable)
+    for t in tables:
+        list(t.finditer("x"))  # reads the prefixes off the patterns
+    slow = [t.alternatives[:2] for t in tables if t.alternatives and not t.fast]
+    assert slow == []
+
+
+def test_prefixes_cover_what_the_pattern_can_start_with():
+    assert prefixes("(?-i:SLAs?)", re.I) == {"sla", "slas"}
+    assert prefixes(r"in\s+order", re.I) == {"in o", "in  "}  # any run of blanks
+    assert prefixes(r"I (?:just )?work", re.I) == {"i ju", "i wo"}
+    assert prefixes(r"\w+ing", re.I) is None  # unknown start: the whole table is scanned
+    assert prefixes(r"#tag", re.I) is None  # cannot start a word
+
+
+def test_prefiltered_patterns_find_what_their_regex_finds():
+    found = _instances(Prefiltered)
+    assert len(found) >= 20
+    texts = _texts()
+    for pre in found:
+        if pre.needles is None:
+            continue
+        own = [w for n in pre.needles for w in n.split()]
+        for text in texts + _generated(own, 200, 7):
+            want = [m.span() for m in pre.regex.finditer(text)]
+            assert [m.span() for m in pre.finditer(text)] == want, (pre.regex.pattern[:80], text)
+            assert bool(pre.search(text)) == bool(want)
+
+
+def test_case_folding_characters_are_all_known():
+    from replylint.phrasescan import _FOLDS
+
+    folds = {chr(c) for c in range(0x80, 0x110000)
+             if re.fullmatch("[a-z]", chr(c), re.IGNORECASE) and not re.fullmatch(
+                 "[a-z]", chr(c).lower())}
+    assert {c for c in folds if not _FOLDS.match(c)} == set()
+
+
+def test_needles_are_required_substrings():
+    assert needles(re.compile(r"\bguarantee(?:d)?\b|never again", re.I)) == {"guarantee",
+                                                                           "never again"}
+    assert needles(re.compile(r"\b(?:I|we) promise")) == {" promise"}
+    assert needles(re.compile(r"\w+")) is None
+    # a case-folding character that lower() does not map is never filtered out
+    pre = Prefiltered(re.compile(r"sure", re.I))
+    assert pre.search("I'm \u017fure") is not None
+
+
+LAZY_SENTENCE = re.compile(rf"[^\n]*?(?:{readability._END}|$)", re.S)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_sentence_ends_match_the_lazy_pattern(seed):
+    rng = random.Random(seed)
+    alphabet = list("ab .!?\n\"')]\u201d\u2019 MrDsNoJ e.gi.eSvA    ")
+    texts = _texts() + ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 60)))
+                        for _ in range(4000)]
+    for text in texts:
+        for pos in range(0, len(text), max(1, len(text) // 40)):
+            want = LAZY_SENTENCE.match(text, pos).end()  # type: ignore[union-attr]
+            assert readability._sentence_end(text, pos) == want, (text[pos:pos + 80], pos)
+
+
+def test_plain_liquid_outputs_read_like_python_liquid(monkeypatch):
+    from replylint.checks import placeholders
+
+    rng = random.Random(5)
+    pieces = ["Hi ", "{{ a.b }}", "{{a}}", "{{ true }}", "{{- x.y -}}", "{{ x | upcase }}", "}}",
+              "{{", "{% if a %}", "{% endif %}", " text ", "{{ a-b.c_d }}", "{{ x[0] }}", "\n",
+              "{{ ticket.requester.first_name }}", "%}"]
+    sources = [t for t in _texts() if "{{" in t]
+    sources += ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 8))) for _ in range(3000)]
+    compared = 0
+    for source in sources:
+        fast = placeholders._simple(source)
+        if fast is None:
+            continue
+        with monkeypatch.context() as m:
+            m.setattr(placeholders, "_simple", lambda source: None)
+            slow = placeholders._analyse(source)
+        assert (fast.errors, fast.variables) == (slow.errors, slow.variables), source
+        compared += 1
+    assert compared > 300

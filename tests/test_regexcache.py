@@ -1,0 +1,69 @@
+"""Compiled patterns saved by one run and loaded by the next behave as freshly compiled ones."""
+
+from __future__ import annotations
+
+import marshal
+import re
+import subprocess
+import sys
+
+import pytest
+
+from replylint import regexcache
+
+pytestmark = pytest.mark.skipif(not regexcache.SUPPORTED, reason="CPython 3.11-3.13 only")
+
+PROBE = ("import re, replylint; from replylint import regexcache; "
+         "print(len(regexcache._loaded)); import replylint.engine, replylint.plugins; "
+         "replylint.plugins.build_registry(); "
+         "replylint.lint('Hi Dana, in order to fix it I will call you by Friday.'); "
+         "print(sum(1 for k in list(re._cache) if (k[1], k[2]) not in regexcache._loaded))")
+
+
+def _python(code: str, env: dict[str, str]) -> list[int]:
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                         check=True, timeout=120).stdout
+    return [int(n) for n in out.split()]
+
+
+def test_a_second_process_compiles_nothing(tmp_path, monkeypatch):
+    import os
+
+    env = {**os.environ, "REPLYLINT_CACHE_DIR": str(tmp_path)}
+    save = PROBE + "; regexcache.save()"
+    loaded, compiled = _python(save, env)
+    assert (loaded, compiled > 100) == (0, True)
+    loaded, compiled = _python(PROBE, env)
+    # the standard library's own patterns may differ run to run (what imports what)
+    assert loaded > 100 and compiled < loaded // 10
+
+
+def test_loaded_patterns_match_like_compiled_ones(tmp_path, monkeypatch):
+    import os
+
+    env = {**os.environ, "REPLYLINT_CACHE_DIR": str(tmp_path)}
+    _python(PROBE + "; regexcache.save()", env)
+    entries, derived = marshal.loads(next(tmp_path.glob("regex-*.marshal")).read_bytes())
+    assert {kind for kind, _, _ in derived} == {"prefixes", "needles"}
+    import _sre
+
+    text = ("Hi Dana, I'm SO sorry: we'll refund order #123 by Friday 3pm. Call +1 555 0100, "
+            "sk_live_4eC39HqLyjWDarjtT1zdp7dc, https://x.example/a?b=c. {{ticket.id}} ") * 3
+    for pattern, flags, final, code, groups, groupindex, indexgroup in entries:
+        loaded = _sre.compile(pattern, final, code, groups, groupindex, indexgroup)
+        fresh = re.compile(pattern, flags)
+        assert (loaded.flags, loaded.groups, loaded.groupindex) == (
+            fresh.flags, fresh.groups, fresh.groupindex)
+        assert [m.span() for m in loaded.finditer(text)] == [
+            m.span() for m in fresh.finditer(text)], pattern
+
+
+@pytest.mark.parametrize("content", [b"", b"garbage", marshal.dumps([("x", 0, 0, [1, 2, 3], 0,
+                                                                       {}, ())])])
+def test_a_damaged_file_is_ignored(tmp_path, monkeypatch, content):
+    import os
+
+    (tmp_path / regexcache.path().name).write_bytes(content)
+    env = {**os.environ, "REPLYLINT_CACHE_DIR": str(tmp_path)}
+    loaded, compiled = _python(PROBE, env)
+    assert compiled > 100  # compiled as usual, and nothing broke
