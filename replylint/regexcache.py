@@ -29,7 +29,10 @@ from typing import Any
 SUPPORTED = (sys.implementation.name == "cpython" and (3, 11) <= sys.version_info[:2] <= (3, 13)
              and isinstance(getattr(re, "_cache", None), dict))
 MAX_ENTRIES = 1000
+#: fewer new patterns than this do not rewrite the file (see ``save``)
+MIN_NEW = 10
 _loaded: set[tuple[str, int]] = set()
+_entries: list[tuple[Any, ...]] = []
 #: what replylint reads off parsed patterns (a phrase table's prefixes, a prefilter's needles),
 #: kept with the compiled code: parsing is the costly half of compiling
 _derived: dict[tuple[str, str, int], Any] = {}
@@ -62,12 +65,14 @@ def load() -> int:
         return 0
     try:
         entries, derived_values = marshal.loads(path().read_bytes())
-        for pattern, flags, final_flags, code, groups, groupindex, indexgroup in entries:
+        for entry in entries:
+            pattern, flags, final_flags, code, groups, groupindex, indexgroup = entry
             key = (str, pattern, flags)
             if key not in re._cache:  # type: ignore[attr-defined]
                 re._cache[key] = _sre.compile(  # type: ignore[attr-defined]
                     pattern, final_flags, code, groups, groupindex, indexgroup)
             _loaded.add((pattern, flags))
+            _entries.append(entry)
         _derived.update(derived_values)
     except Exception:  # no file yet, another Python, a damaged file: compile as usual
         return 0
@@ -75,16 +80,22 @@ def load() -> int:
 
 
 def save() -> None:
-    """Write the patterns this process compiled, if any were not loaded from the file."""
+    """Add the patterns this process compiled to the file, when there are enough new ones.
+
+    Some patterns of the standard library change from run to run (``email`` builds a few
+    from sets, whose order varies), so a handful of new patterns is normal and not worth a
+    rewrite; only the new patterns are compiled again here, the loaded ones are kept as read.
+    """
     if not enabled():
         return
     from re import _compiler, _parser  # type: ignore[attr-defined]
 
-    keys = [(p, f) for t, p, f in list(re._cache) if t is str]  # type: ignore[attr-defined]
-    if all(k in _loaded for k in keys) and not _derived_new:
+    new = [(p, f) for t, p, f in list(re._cache)  # type: ignore[attr-defined]
+           if t is str and (p, f) not in _loaded]
+    if len(new) < MIN_NEW and not _derived_new:
         return
-    entries = []
-    for pattern, flags in keys[-MAX_ENTRIES:]:
+    entries = list(_entries)
+    for pattern, flags in new:
         try:
             parsed = _parser.parse(pattern, flags)
             code = _compiler._code(parsed, flags)
@@ -101,7 +112,8 @@ def save() -> None:
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
-        tmp.write_bytes(marshal.dumps((entries, dict(list(_derived.items())[-MAX_ENTRIES * 4:]))))
+        derived_values = dict(list(_derived.items())[-MAX_ENTRIES * 4:])
+        tmp.write_bytes(marshal.dumps((entries[-MAX_ENTRIES:], derived_values)))
         os.replace(tmp, target)  # atomic: a concurrent run reads the old file or the new one
     except (OSError, ValueError):
         pass
