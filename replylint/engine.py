@@ -530,23 +530,11 @@ class Session:
         fingerprints: dict[int, str] = {}
         workers = self.jobs or parallel.available_cpus()
         done = self.progress(len(targets)) if self.progress else (lambda n: None)
-        for batch in _batches(targets):
-            outcomes: list[tuple[Any, ...] | None] = [None] * len(batch)
-            jobs: list[tuple[int, str, bytes]] = []
-            for n, t in enumerate(batch):
-                limit = t.linter.config.max_input_size
-                try:
-                    data = (read_stream(sys.stdin.buffer, limit, t.source) if t.path is None
-                            else read_input(t.path, limit))
-                except InputError as e:
-                    outcomes[n] = ("error", e.reason, False)
-                    done(1)
-                    continue
-                jobs.append((n, t.source, data))
+        for batch, outcomes, jobs in _read_batches(targets, done):
             keys: dict[int, str] = {}
             if self.cache is not None and (len(jobs) >= CACHE_MIN_FILES
                                            or sum(len(d) for _, _, d in jobs) >= CACHE_MIN_BYTES):
-                from .cache import entry_key, linter_fingerprint
+                from .cache import entry_key, linter_fingerprint, storable
 
                 for n, source, data in jobs:
                     if batch[n].path is not None:
@@ -568,7 +556,7 @@ class Session:
             ):
                 if outcome[0] == "reports":
                     reports = [r if isinstance(r, Report) else unpack(r) for r in outcome[1]]
-                    if n in keys and _storable(reports):
+                    if n in keys and storable(reports):
                         packed = [r if isinstance(r, dict) else pack(r) for r in outcome[1]]
                         self.cache.put(keys[n], packed)  # type: ignore[union-attr]
                     outcome = ("reports", reports)
@@ -576,12 +564,6 @@ class Session:
             yield from outcomes  # type: ignore[misc]
         if self.cache is not None:
             self.cache.close()
-
-
-def _storable(reports: list[Report]) -> bool:
-    from .cache import storable
-
-    return storable(reports)
 
 
 @dataclass(frozen=True)
@@ -599,16 +581,29 @@ CACHE_MIN_FILES = 8
 CACHE_MIN_BYTES = 64 << 10
 
 
-def _batches(targets: Sequence[_Target]) -> Iterator[Sequence[_Target]]:
-    """Consecutive runs of targets whose files hold at most ``BATCH_BYTES`` together."""
+def _read_batches(
+    targets: Sequence[_Target], done: Callable[[int], None]
+) -> Iterator[tuple[Sequence[_Target], list[tuple[Any, ...] | None], list[tuple[int, str, bytes]]]]:
+    """Consecutive runs of targets, read: each with its outcomes so far (the files that could
+    not be read) and its jobs ``(index in the run, source, bytes)``; a run ends at
+    ``BATCH_FILES`` files or ``BATCH_BYTES`` bytes, so a huge library is never held whole."""
     start, size = 0, 0
+    outcomes: list[tuple[Any, ...] | None] = []
+    jobs: list[tuple[int, str, bytes]] = []
     for n, t in enumerate(targets):
+        limit = t.linter.config.max_input_size
         try:
-            size += t.path.stat().st_size if t.path else 0
-        except OSError:
-            pass
+            data = (read_stream(sys.stdin.buffer, limit, t.source) if t.path is None
+                    else read_input(t.path, limit))
+        except InputError as e:
+            outcomes.append(("error", e.reason, False))
+            done(1)
+        else:
+            outcomes.append(None)
+            jobs.append((n - start, t.source, data))
+            size += len(data)
         if n + 1 - start >= BATCH_FILES or size >= BATCH_BYTES:
-            yield targets[start : n + 1]
-            start, size = n + 1, 0
+            yield targets[start : n + 1], outcomes, jobs
+            start, size, outcomes, jobs = n + 1, 0, [], []
     if start < len(targets):
-        yield targets[start:]
+        yield targets[start:], outcomes, jobs

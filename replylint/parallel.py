@@ -14,6 +14,10 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
+from .engine import NotRecognised, ReaderFault
+from .model import InputError
+from .results import pack
+
 #: below this many files to lint, starting workers costs more than it saves
 MIN_FILES = 24
 CHUNK = 16
@@ -40,10 +44,6 @@ def lint_one(
 ) -> Outcome:
     """Lint one file's bytes into an outcome (never raises); ``portable`` packs the reports
     for another process."""
-    from .engine import NotRecognised, ReaderFault
-    from .model import InputError
-    from .results import pack
-
     try:
         reports = linter.lint_bytes(source, data, **options)
         return ("reports", [pack(r) for r in reports] if portable else reports)

@@ -301,10 +301,11 @@ class Prefiltered:
         return self._needles  # type: ignore[return-value]
 
     def _absent(self, text: str) -> bool:
-        if self.needles is None:
+        found = self.needles
+        if found is None:
             return False
         low = _lowered(text)
-        return low is not None and not any(n in low for n in self.needles)
+        return low is not None and not any(n in low for n in found)
 
     def finditer(self, text: str, *args: int) -> Iterator[re.Match[str]]:
         return iter(()) if self._absent(text) else self.regex.finditer(text, *args)

@@ -17,11 +17,17 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from conftest import require_program
 from test_git_send_email import BAD as BAD_FILE
 from test_git_send_email import GOOD as GOOD_FILE
-from test_git_send_email import HOOK, body, env, git, install, send_email, smtp  # noqa: F401
+from test_git_send_email import (  # noqa: F401 - ``env``, ``repo``, ``smtp`` are fixtures
+    HOOK,
+    body,
+    env,
+    install,
+    repo,
+    send_email,
+    smtp,
+)
 from test_sendmail import (  # noqa: F401 - ``send`` is a fixture
     BAD,
     CRASHING_PLUGIN,
@@ -175,19 +181,6 @@ def test_sendmail_non_utf8_headers_and_text(send):
 
 
 # -- the git send-email hook ---------------------------------------------------------------
-
-
-@pytest.fixture
-def repo(tmp_path, env):
-    """A repository for the hook (test_git_send_email's, asking for git first)."""
-    require_program("git")
-    path = tmp_path / "replies"
-    path.mkdir()
-    git(path, env, "init", "-q")
-    (path / "README").write_text("Replies we send.\n")
-    git(path, env, "add", "README")
-    git(path, env, "commit", "-qm", "Start")
-    return path
 
 
 def run_hook(repo: Path, env: dict[str, str], message: Path) -> subprocess.CompletedProcess:

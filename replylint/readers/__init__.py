@@ -30,10 +30,14 @@ class Reader:
     @cached_property
     def _split_patterns(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """``*.md``-style patterns as plain endings (a walk of 10,000 files tests each name)."""
-        endings = tuple(p[1:] for p in self.patterns
-                        if p.startswith("*") and not any(c in p[1:] for c in "*?[]"))
-        return endings, tuple(p for p in self.patterns if p[1:] not in endings
-                              or not p.startswith("*"))
+        endings: list[str] = []
+        globs: list[str] = []
+        for p in self.patterns:
+            if p.startswith("*") and not any(c in p[1:] for c in "*?[]"):
+                endings.append(p[1:])
+            else:
+                globs.append(p)
+        return tuple(endings), tuple(globs)
 
 
 def decode_text(source: str, data: bytes) -> str:
