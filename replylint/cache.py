@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import dataclasses
 import enum
-import hashlib
-import json
 import marshal
 import os
 import sys
@@ -35,6 +33,7 @@ SCHEMA = 2
 #: a LanguageTool server that was down): a report with one is never stored
 TRANSIENT = frozenset({INTERNAL_ERROR_CODE, "GRM000"})
 KEEP_DAYS = 30
+TOUCH_AFTER = 86400  # seconds
 BATCH = 500
 
 
@@ -46,6 +45,8 @@ def canonical(value: Any) -> Any:
     if isinstance(value, Mapping):
         return sorted([str(k), canonical(v)] for k, v in value.items())
     if isinstance(value, set | frozenset):
+        import json
+
         return sorted(json.dumps(canonical(v), sort_keys=True) for v in value)
     if isinstance(value, list | tuple):
         return [canonical(v) for v in value]
@@ -95,11 +96,16 @@ def linter_fingerprint(linter: Any, **run_options: Any) -> str:
 
 
 def _digest(value: Any) -> str:
+    import hashlib
+    import json
+
     text = json.dumps(value, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()
 
 
 def entry_key(fingerprint: str, source: str, data: bytes) -> str:
+    import hashlib  # here, not at the top: a one-draft run imports this module, never hashes
+
     h = hashlib.blake2b(digest_size=20)
     h.update(fingerprint.encode())
     h.update(b"\0" + source.encode("utf-8", "surrogateescape") + b"\0")
@@ -152,15 +158,18 @@ class ResultCache:
         found: dict[str, list[Report]] = {}
         if db is None:
             return found
+        stale = time.time() - TOUCH_AFTER  # a hit marks its entry used, at most once a day
         try:
             for i in range(0, len(keys), BATCH):
                 chunk = keys[i : i + BATCH]
                 marks = ",".join("?" * len(chunk))
-                rows = db.execute(f"SELECT key, reports FROM results WHERE key IN ({marks})",
-                                  chunk).fetchall()
-                for key, reports in rows:
+                rows = db.execute(
+                    f"SELECT key, reports, used FROM results WHERE key IN ({marks})", chunk
+                ).fetchall()
+                for key, reports, used in rows:
                     found[key] = [unpack(r) for r in marshal.loads(reports)]
-            self._hits += found
+                    if used < stale:
+                        self._hits.append(key)
         except (sqlite3.Error, ValueError, KeyError, TypeError, EOFError) as e:
             self._fail(e)
             return {}
@@ -174,15 +183,19 @@ class ResultCache:
         """Write what this run added and forget entries unused for ``KEEP_DAYS`` days."""
         import sqlite3
 
-        db = self._connect() if self._pending else self._db
+        db = self._connect() if self._pending or self._hits else self._db
         if db is None:
+            return
+        if not (self._pending or self._hits):  # an unchanged re-run writes nothing
+            db.close()
+            self._db = None
             return
         now = time.time()
         try:
             db.execute("BEGIN IMMEDIATE")
             db.executemany("INSERT OR REPLACE INTO results VALUES (?, ?, ?)", self._pending)
-            db.executemany("UPDATE results SET used = ? WHERE key = ? AND used < ?",
-                           [(now, key, now - 86400) for key in self._hits])
+            db.executemany("UPDATE results SET used = ? WHERE key = ?",
+                           [(now, key) for key in self._hits])
             db.execute("DELETE FROM results WHERE used < ?", (now - KEEP_DAYS * 86400,))
             db.execute("COMMIT")
         except sqlite3.Error as e:

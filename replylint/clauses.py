@@ -18,8 +18,8 @@ the time can be read off with word patterns. Each sentence is classified as
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from .phrasescan import Prefiltered
 from .readability import sentences
@@ -35,9 +35,9 @@ WILL = (r"(?:will|'ll|shall|am going to|are going to|is going to|'m going to|'re
 BE = r"(?:am|are|is|'m|'re)"
 DONE = r"(?:have|'ve|has|had)(?: (?:just|now|already|also))?"
 ADVERB = r"(?: (?:also|then|now|personally|happily|gladly|immediately|already|just))?"
-WE_WILL = re.compile(rf"\b{WE}\s?{WILL}{ADVERB} (?:be )?([a-z]+)\b", re.IGNORECASE)
-WE_PROGRESSIVE = re.compile(rf"\b{WE}\s?{BE}{ADVERB} ([a-z]+ing)\b", re.IGNORECASE)
-WE_DONE = re.compile(rf"\b{WE}\s?{DONE} ([a-z]+(?:ed|t|en|d))\b", re.IGNORECASE)
+WE_WILL = Prefiltered(re.compile(rf"\b{WE}\s?{WILL}{ADVERB} (?:be )?([a-z]+)\b", re.IGNORECASE))
+WE_PROGRESSIVE = Prefiltered(re.compile(rf"\b{WE}\s?{BE}{ADVERB} ([a-z]+ing)\b", re.IGNORECASE))
+WE_DONE = Prefiltered(re.compile(rf"\b{WE}\s?{DONE} ([a-z]+(?:ed|t|en|d))\b", re.IGNORECASE))
 # Actions that say something will happen without saying what the customer gets: a next step
 # only with a time ("we'll be in touch by Friday"), not without ("we're looking into it").
 VAGUE_ACTIONS = frozenset(
@@ -135,8 +135,7 @@ TIME = Prefiltered(re.compile(
 ))
 
 
-@dataclass(frozen=True, slots=True)
-class Clause:
+class Clause(NamedTuple):
     start: int
     end: int
     kind: str  # commitment | request | resolution | generic | other
@@ -149,32 +148,41 @@ def _imperative(sentence: str) -> bool:
     return any(_opens_with_command(part) for part in CLAUSE_BREAK.split(sentence))
 
 
+_LEAD_WORDS = frozenset({"please", "kindly", "just", "simply", "also", "then", "and", "so",
+                         "now", "first", "next", "finally", "to", "start"})
+_WORD = re.compile(r"[a-z']+")
+
+
 def _opens_with_command(clause: str) -> bool:
-    words = re.findall(r"[a-z']+", clause.lower())
-    while words and words[0] in ("please", "kindly", "just", "simply", "also", "then", "and",
-                                 "so", "now", "first", "next", "finally", "to", "start"):
-        words = words[1:]
-    return bool(words) and words[0] in IMPERATIVE
+    for m in _WORD.finditer(clause.lower()):  # the first word after "please", "then"…
+        if m.group() not in _LEAD_WORDS:
+            return m.group() in IMPERATIVE
+    return False
 
 
 def classify(sentence: str) -> str:
-    sentence = " ".join(sentence.split())
-    if GENERIC.search(sentence) and not _has_action(sentence):
-        return "generic"
-    if _has_action(sentence):
-        return "commitment"
+    return _classify(" ".join(sentence.split()))[0]
+
+
+def _classify(sentence: str) -> tuple[str, bool]:
+    """The kind of a whitespace-normalised sentence, and whether it names a time."""
+    timed = bool(TIME.search(sentence))
+    action = _has_action(sentence, timed)
+    if action:
+        return "commitment", timed
+    if GENERIC.search(sentence):
+        return "generic", timed
     if (_imperative(sentence) or REQUEST.search(sentence) or ASK.search(sentence)
             or ADVICE.search(sentence)):
-        return "request"
+        return "request", timed
     if RESOLVED.search(sentence) and not APOLOGY.search(sentence):
-        return "resolution"
-    return "other"
+        return "resolution", timed
+    return "other", timed
 
 
-def _has_action(sentence: str) -> bool:
+def _has_action(sentence: str, timed: bool) -> bool:
     """A first-person or team subject that does something concrete (now, next or already),
     or anything at all with a time ("we'll be in touch by Friday")."""
-    timed = bool(TIME.search(sentence))
     for regex in (WE_WILL, WE_PROGRESSIVE, WE_DONE):
         for m in regex.finditer(sentence):
             verb = m.group(1).lower()
@@ -190,6 +198,7 @@ def clauses(text: str) -> tuple[Clause, ...]:
     """Each sentence of ``text`` read as a commitment, request, resolution or generic offer."""
     out = []
     for s in sentences(text):
-        chunk = text[s.start : s.end]
-        out.append(Clause(s.start, s.end, classify(chunk), bool(TIME.search(chunk))))
+        # line breaks count as spaces: a wrapped "by\nFriday" names a time too
+        kind, timed = _classify(" ".join(text[s.start : s.end].split()))
+        out.append(Clause(s.start, s.end, kind, timed))
     return tuple(out)

@@ -36,7 +36,7 @@ def phrase_pattern(phrases: list[str], ignorecase: bool = True) -> PhraseTable:
     """One word-bounded alternation for a phrase list, longest phrase first."""
     parts = [
         r"\s+".join(re.escape(word) for word in p.split())
-        for p in sorted(set(phrases), key=len, reverse=True)
+        for p in sorted(set(phrases), key=lambda p: (-len(p), p))  # the same every run
         if p.strip()
     ]
     flags = re.IGNORECASE if ignorecase else 0

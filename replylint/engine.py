@@ -10,11 +10,11 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from .config import Config, ConfigError, find_config, is_enabled, matches
+from .config import DEFAULT_EXCLUDE, Config, ConfigError, find_config, is_enabled, matches
 from .limits import (
     SELF_TIMED_FAMILIES,
     TOO_MANY_FINDINGS_CODE,
@@ -57,8 +57,7 @@ def docs_url(check: Check) -> str:
     return DOCS_URL.format(family=family, name=name)
 
 
-@dataclass(frozen=True)
-class ActiveCheck:
+class ActiveCheck(NamedTuple):
     check: Check
     plugin: str
     severity: Severity
@@ -189,13 +188,12 @@ class Linter:
         active = self.active_checks(doc.source)
         with Stopwatch(any(ac.timeout for ac in active)) as clock:
             for ac in active:
-                if doc.kind not in ac.check.kinds or matches(doc.ignores, ac.check):
+                if doc.kind not in ac.check.kinds or (doc.ignores and matches(doc.ignores,
+                                                                               ac.check)):
                     continue
                 try:
                     budget = ac.timeout and ac.timeout * max(1.0, len(doc.text) / BUDGET_CHARS)
-                    timing = clock.run(
-                        budget, lambda ac=ac: self._collect(doc, ac, pending, report.metrics)
-                    )
+                    timing = clock.run(budget, self._collect, doc, ac, pending, report.metrics)
                 except KeyboardInterrupt:
                     raise
                 except BaseException as e:  # even SystemExit: a plugin must not end the run
@@ -450,25 +448,31 @@ class Session:
             self._linters[key] = Linter(config)
         return self._linters[key]
 
-    def files(self, root: Path) -> Iterator[Path]:
-        """Lintable files under a directory: readers' patterns, include/exclude, no loops."""
+    def files(self, root: Path) -> Iterator[tuple[Path, Linter]]:
+        """Lintable files under a directory, each with its folder's linter: readers'
+        patterns, include/exclude, no loops (one config lookup per folder, not per file)."""
         config = self.config_for(root)
-        linter = self.linter_for(config)
+        registry = self.linter_for(config).registry
         import fnmatch
 
         for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
             here = Path(dirpath)
             dirnames[:] = sorted(d for d in dirnames if not config.is_excluded(here / d))
+            if config.is_excluded(here):
+                continue
+            linter = self.linter_for(self._folder_config(here))
             for name in sorted(filenames):
-                path = here / name
-                if config.is_excluded(path):
+                if name in DEFAULT_EXCLUDE:
                     continue
                 if config.include:
                     if not any(fnmatch.fnmatch(name, g) for g in config.include):
                         continue
-                elif not linter.registry.reader_for(name):
+                elif not registry.readable(name):
                     continue
-                yield path
+                path = here / name
+                if config.exclude and config.is_excluded(path):
+                    continue
+                yield path, linter
 
     def run(
         self,
@@ -490,8 +494,7 @@ class Session:
                 path = Path(raw)
                 if path.is_dir():
                     config = self.config_for(path)
-                    targets += [_Target(str(p), p, self.linter_for(self._folder_config(p.parent)),
-                                        True) for p in self.files(path)]
+                    targets += [_Target(str(p), p, linter, True) for p, linter in self.files(path)]
                 elif path.exists():
                     config = self.config_for(path)
                     targets.append(_Target(str(path), path, self.linter_for(config), False))
@@ -523,13 +526,26 @@ class Session:
         """Each target's outcome, in order: read, looked up in the cache, else linted (on
         worker processes when there are many), in batches that bound the bytes held."""
         from . import parallel
-        from .results import pack, unpack
 
         linters = list({id(t.linter): t.linter for t in targets}.values())
+        pool = parallel.Workers(linters, options, self.jobs or parallel.available_cpus())
+        done = self.progress(len(targets)) if self.progress else (lambda n: None)
+        try:
+            yield from self._linted(targets, options, linters, pool, done)
+        finally:
+            pool.close()
+            if self.cache is not None:
+                self.cache.close()
+
+    def _linted(
+        self, targets: Sequence[_Target], options: dict[str, Any], linters: list[Linter],
+        pool: Any, done: Callable[[int], None],
+    ) -> Iterator[tuple[Any, ...]]:
+        """The outcomes, batch by batch: cached reports, else reports from ``pool``."""
+        from .results import pack, unpack
+
         index = {id(linter): i for i, linter in enumerate(linters)}
         fingerprints: dict[int, str] = {}
-        workers = self.jobs or parallel.available_cpus()
-        done = self.progress(len(targets)) if self.progress else (lambda n: None)
         for batch, outcomes, jobs in _read_batches(targets, done):
             keys: dict[int, str] = {}
             if self.cache is not None and (len(jobs) >= CACHE_MIN_FILES
@@ -551,9 +567,7 @@ class Session:
                 else:
                     todo.append((n, source, data))
             work = [(index[id(batch[n].linter)], source, data) for n, source, data in todo]
-            for (n, _, _), outcome in zip(
-                todo, parallel.lint_all(linters, work, options, workers, done), strict=True
-            ):
+            for (n, _, _), outcome in zip(todo, pool.lint_all(work, done), strict=True):
                 if outcome[0] == "reports":
                     reports = [r if isinstance(r, Report) else unpack(r) for r in outcome[1]]
                     if n in keys and storable(reports):
@@ -562,12 +576,9 @@ class Session:
                     outcome = ("reports", reports)
                 outcomes[n] = outcome
             yield from outcomes  # type: ignore[misc]
-        if self.cache is not None:
-            self.cache.close()
 
 
-@dataclass(frozen=True)
-class _Target:
+class _Target(NamedTuple):
     source: str
     path: Path | None  # None: standard input
     linter: Linter

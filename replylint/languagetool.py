@@ -271,11 +271,11 @@ class DiskCache:
 
 
 def client_version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
+    from .distributions import version
 
     try:
         return version("language-tool-python")
-    except PackageNotFoundError:
+    except LookupError:
         return "missing"
 
 
@@ -538,7 +538,10 @@ class Client:
         host = parts.hostname or ""
         port = parts.port or (443 if parts.scheme == "https" else 80)
         if any(k.lower().endswith("_proxy") for k in os.environ):
-            from urllib.request import getproxies, proxy_bypass  # ~20 ms: only with proxies
+            from urllib.request import (  # ~20 ms: only with proxies
+                getproxies,
+                proxy_bypass,
+            )
 
             if getproxies().get(parts.scheme) and not proxy_bypass(host):
                 return

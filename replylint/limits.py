@@ -26,9 +26,8 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from types import FrameType
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 
 from .model import InputError
 
@@ -178,8 +177,7 @@ class CheckTimeout(BaseException):
     ``except Exception`` does not swallow it)."""
 
 
-@dataclass
-class Timing:
+class Timing(NamedTuple):
     """How one check's run went against its budget."""
 
     budget: float | None
@@ -282,8 +280,9 @@ class Stopwatch:
             signal.signal(signal.SIGALRM, previous)
             self.signals = False
 
-    def run(self, budget: float | None, fn: Callable[[], None]) -> Timing:
-        """Call ``fn`` (a check's whole run) within ``budget`` seconds (None: no budget).
+    def run(self, budget: float | None, fn: Callable[..., None], *args: Any) -> Timing:
+        """Call ``fn(*args)`` (a check's whole run) within ``budget`` seconds (None: no
+        budget).
 
         Exceptions from ``fn`` propagate; being stopped does not: ``Timing.stopped`` says so.
         """
@@ -298,7 +297,7 @@ class Stopwatch:
                 self._set(self._budget)
         try:
             self._active = timed
-            fn()
+            fn(*args)
         except CheckTimeout:
             stopped = True
         finally:

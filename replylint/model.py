@@ -25,6 +25,9 @@ NON_PROSE = re.compile(
     r"|`[^`\n]{1,500}`"
 )
 
+#: one of these is in every match of NON_PROSE
+_NON_PROSE_MARKS = ("://", "www.", "@", "#", "`")
+
 
 class Severity(enum.IntEnum):
     """How much a finding matters; ordered so that ``>=`` compares with ``fail-on``."""
@@ -223,7 +226,10 @@ class Document:
         What checks of wording read: "UPDATE" inside a link is not shouting, and a handle is
         not a word. Same length as ``text``.
         """
-        return NON_PROSE.sub(lambda m: " " * len(m.group()), self.author_text)
+        text = self.author_text
+        if not any(mark in text for mark in _NON_PROSE_MARKS):
+            return text  # no link, address, handle or code: nothing to blank
+        return NON_PROSE.sub(lambda m: " " * len(m.group()), text)
 
     @cached_property
     def customer_text(self) -> str:

@@ -21,6 +21,7 @@ from .results import pack
 #: below this many files to lint, starting workers costs more than it saves
 MIN_FILES = 24
 CHUNK = 16
+WARM_FILES = 8
 
 #: (index of the file's linter, file name, bytes)
 Job = tuple[int, str, bytes]
@@ -59,36 +60,67 @@ def _work(jobs: list[Job]) -> list[Outcome]:
     return [lint_one(_linters[i], source, data, _options, True) for i, source, data in jobs]
 
 
-def lint_all(
-    linters: Sequence[Any],
-    jobs: Sequence[Job],
-    options: dict[str, Any],
-    workers: int,
-    done: Callable[[int], None] = lambda n: None,
-) -> Iterator[Outcome]:
-    """Outcomes of ``jobs`` in order, from ``workers`` processes when that pays."""
-    global _linters, _options
-    if workers <= 1 or len(jobs) < MIN_FILES or not hasattr(os, "fork") or sys.platform == "darwin":
-        for i, source, data in jobs:
-            yield lint_one(linters[i], source, data, options)
-            done(1)
-        return
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
+class Workers:
+    """The worker processes of one run, started when a batch first has enough files and kept
+    for the run's later batches (a fresh worker spends its first files building tables).
 
-    _linters, _options = linters, options
-    chunks = [list(jobs[i : i + CHUNK]) for i in range(0, len(jobs), CHUNK)]
-    ctx = multiprocessing.get_context("fork")
-    try:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-            futures = [pool.submit(_work, chunk) for chunk in chunks]
-            for chunk, future in zip(chunks, futures, strict=True):
-                try:
-                    outcomes = future.result()
-                except BrokenProcessPool:
-                    outcomes = [lint_one(linters[i], s, d, options) for i, s, d in chunk]
-                yield from outcomes
-                done(len(chunk))
-    finally:
+    Before forking, the first ``WARM_FILES`` files of that batch are linted here, so the
+    workers inherit the tables and imports those files needed instead of each building its
+    own; the lexicon's database connection is closed first (SQLite connections must not
+    cross a fork).
+    """
+
+    def __init__(self, linters: Sequence[Any], options: dict[str, Any], workers: int) -> None:
+        self.linters, self.options, self.workers = linters, options, workers
+        self._pool: Any = None
+
+    def lint_all(self, jobs: Sequence[Job], done: Callable[[int], None] = lambda n: None
+                 ) -> Iterator[Outcome]:
+        """Outcomes of ``jobs`` in order, from the worker processes when that pays."""
+        linters, options = self.linters, self.options
+        if (self._pool is None and (self.workers <= 1 or len(jobs) < MIN_FILES
+                                    or not hasattr(os, "fork") or sys.platform == "darwin")):
+            for i, source, data in jobs:
+                yield lint_one(linters[i], source, data, options)
+                done(1)
+            return
+        from concurrent.futures.process import BrokenProcessPool
+
+        if self._pool is None:
+            for i, source, data in jobs[:WARM_FILES]:
+                yield lint_one(linters[i], source, data, options)
+                done(1)
+            jobs = jobs[WARM_FILES:]
+            self._start()
+        chunks = [list(jobs[i : i + CHUNK]) for i in range(0, len(jobs), CHUNK)]
+        futures = [self._pool.submit(_work, chunk) for chunk in chunks]
+        broken = False
+        for chunk, future in zip(chunks, futures, strict=True):
+            try:
+                outcomes = future.result()
+            except BrokenProcessPool:  # a worker died: its files are linted here
+                broken = True
+                outcomes = [lint_one(linters[i], s, d, options) for i, s, d in chunk]
+            yield from outcomes
+            done(len(chunk))
+        if broken:
+            self.close()  # the next batch starts new workers
+
+    def _start(self) -> None:
+        global _linters, _options
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        from . import lexicon
+
+        lexicon.close()
+        _linters, _options = self.linters, self.options
+        self._pool = ProcessPoolExecutor(max_workers=self.workers,
+                                         mp_context=multiprocessing.get_context("fork"))
+
+    def close(self) -> None:
+        global _linters, _options
+        if self._pool is not None:
+            self._pool.shutdown()
+            self._pool = None
         _linters, _options = (), {}

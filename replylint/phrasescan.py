@@ -38,9 +38,13 @@ def word_index(text: str) -> tuple[dict[str, list[int]], list[int]]:
     are not ASCII; shared by every table run on the same text."""
     by_key: dict[str, list[int]] = {}
     odd: list[int] = []
+    # lower-cased and blank-mapped once: a key is then a plain slice (unless lower-casing
+    # changes the length, as "\u0130" does: then key by key)
+    low = text.lower()
+    base = low.translate(BLANKS) if len(low) == len(text) else None
     for m in WORDS.finditer(text):
         at = m.start()
-        key = _key(text, at)
+        key = base[at : at + KEY] if base is not None else _key(text, at)
         if key.isascii():
             by_key.setdefault(key, []).append(at)
         else:
@@ -228,40 +232,77 @@ class PhraseTable:
 #: "ı", "ſ"; tests/test_phrasescan.py derives the list again): a text with one is always
 #: given to the regular expression
 _FOLDS = re.compile("[\u0130\u0131\u017f]")
-MIN_NEEDLE = 3
+MIN_NEEDLE = 2
 
 
 @lru_cache(maxsize=16)
 def _lowered(text: str) -> str | None:
     """``text`` lower-cased for needle tests, or None when case folding could hide a match."""
-    return None if _FOLDS.search(text) else text.lower()
+    return None if not text.isascii() and _FOLDS.search(text) else text.lower()
+
+
+def _lead(seq: list) -> str:
+    """The literal characters ``seq`` starts with, lower-cased."""
+    out = ""
+    for op, av in seq:
+        if op is not sre.LITERAL:
+            break
+        out += chr(av).lower()
+    return out
+
+
+def _few_chars(op: Any, av: Any) -> str | None:
+    """The characters a small class (``[- ]``, ``[pousr]``) matches, lower-cased; else None."""
+    if op is not sre.IN:
+        return None
+    found: set[str] = set()
+    for item, value in av:  # only literal characters: ``\s`` is more than a space here
+        if item is sre.LITERAL:
+            found.add(chr(value).lower())
+        elif item is sre.RANGE and value[1] - value[0] < SMALL_CLASS:
+            found.update(chr(x).lower() for x in range(value[0], value[1] + 1))
+        else:
+            return None
+    return "".join(sorted(found)) if len(found) <= SMALL_CLASS else None
+
+
+#: a class of at most this many characters multiplies the needles instead of ending them
+SMALL_CLASS = 6
+MAX_NEEDLES = 64
 
 
 def _factors(seq: list) -> frozenset[str] | None:
     """Strings one of which occurs in every match of ``seq`` (None: none known)."""
     best: frozenset[str] | None = None
-    run = ""
+    runs: frozenset[str] = frozenset({""})  # the literal run just read, in each variant
 
     def consider(found: frozenset[str] | None) -> None:
         nonlocal best
-        if found and (best is None or min(map(len, found)) > min(map(len, best))):
+        if found and "" not in found and (best is None or
+                                          min(map(len, found)) > min(map(len, best))):
             best = found
 
     for op, av in seq:
         if op is sre.LITERAL:
-            run += chr(av).lower()
+            runs = frozenset(r + chr(av).lower() for r in runs)
             continue
-        consider(frozenset({run}) if run else None)
-        run = ""
+        few = _few_chars(op, av)
+        if few is not None and len(runs) * len(few) <= MAX_NEEDLES:
+            runs = frozenset(r + c for r in runs for c in few)
+            continue
+        consider(runs)
+        before, runs = runs, frozenset({""})
         if op is sre.SUBPATTERN:
             consider(_factors(list(av[3])))
         elif op is sre.BRANCH:
             alts = [_factors(list(a)) for a in av[1]]
             if all(alts):
                 consider(frozenset().union(*alts))  # type: ignore[arg-type]
+            if "" not in before:  # the parser moves a prefix the alternatives share out
+                consider(frozenset(b + _lead(list(a)) for b in before for a in av[1]))
         elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT) and av[0] >= 1:
             consider(_factors(list(av[2])))
-    consider(frozenset({run}) if run else None)
+    consider(runs)
     if best is not None and min(map(len, best)) < MIN_NEEDLE:
         return None
     return best
@@ -269,7 +310,7 @@ def _factors(seq: list) -> frozenset[str] | None:
 
 def needles(pattern: re.Pattern[str]) -> frozenset[str] | None:
     """Lower-cased strings one of which is in every match of ``pattern``; None if unknown."""
-    return regexcache.derived("needles", pattern.pattern, pattern.flags,
+    return regexcache.derived(f"needles{MIN_NEEDLE}", pattern.pattern, pattern.flags,
                               lambda: _needles(pattern))
 
 
@@ -280,19 +321,65 @@ def _needles(pattern: re.Pattern[str]) -> frozenset[str] | None:
         return None
 
 
+def _reach(parsed: Any) -> int | None:
+    """The most characters past its start that a match can use or look at: its width plus
+    what lookaheads and ``\\b`` or ``$`` peek at; None when unbounded."""
+    lo, hi = parsed.getwidth()
+    total = hi + 1  # an assertion at the end peeks at one more character
+    stack = [parsed]
+    while stack:
+        for op, av in stack.pop():
+            if op is sre.ASSERT or op is sre.ASSERT_NOT:
+                direction, sub = av
+                if direction > 0:
+                    total += sub.getwidth()[1]
+                stack.append(sub)
+            elif op is sre.SUBPATTERN:
+                stack.append(av[3])
+            elif op is sre.BRANCH:
+                stack.extend(av[1])
+            elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
+                stack.append(av[2])
+            elif op is sre.GROUPREF_EXISTS:
+                stack.extend(a for a in av[1:] if a is not None)
+            elif op is sre.ATOMIC_GROUP:
+                stack.append(av)
+    return total if total < MAX_REACH else None
+
+
+def reach(pattern: re.Pattern[str]) -> int | None:
+    """``_reach`` of a compiled pattern (remembered across runs, as its needles are)."""
+    def compute() -> int | None:
+        try:
+            return _reach(sre_parse.parse(pattern.pattern, pattern.flags))
+        except (re.error, RecursionError, TypeError, ValueError):
+            return None
+
+    return regexcache.derived("reach", pattern.pattern, pattern.flags, compute)  # type: ignore[no-any-return]
+
+
+#: a pattern whose matches may run longer than this is always scanned whole
+MAX_REACH = 4096
+
+
 class Prefiltered:
-    """A compiled pattern that skips texts lacking all of its needles (``needles``).
+    """A compiled pattern that skips texts lacking all of its needles (``needles``), and in
+    other texts searches only near them.
 
     Most of replylint's patterns look for wording most replies do not contain ("guarantee",
     "sk_live_"): a substring test on the lower-cased text rules them out in microseconds,
-    where the regular expression would try its alternatives at every character.
+    where the regular expression would try its alternatives at every character. When a text
+    has some needles and the pattern's matches are short (``reach``), only the stretches
+    around each needle are searched: a match must contain a needle and start at most
+    ``reach`` characters before it. The matches are exactly ``regex.finditer``'s.
     """
 
-    __slots__ = ("regex", "_needles")
+    __slots__ = ("regex", "_needles", "_reach")
 
     def __init__(self, pattern: re.Pattern[str]) -> None:
         self.regex = pattern
         self._needles: frozenset[str] | None | bool = False
+        self._reach: int | None | bool = False
 
     @property
     def needles(self) -> frozenset[str] | None:
@@ -300,21 +387,77 @@ class Prefiltered:
             self._needles = needles(self.regex)
         return self._needles  # type: ignore[return-value]
 
-    def _absent(self, text: str) -> bool:
+    def _positions(self, text: str) -> list[int] | None:
+        """Where needles occur ([]: nowhere), when searching near them beats scanning the
+        whole text; None: scan it whole."""
         found = self.needles
         if found is None:
-            return False
+            return None
         low = _lowered(text)
-        return low is not None and not any(n in low for n in found)
+        if low is None:
+            return None
+        if not any(n in low for n in found):
+            return []
+        if self._reach is False:
+            self._reach = reach(self.regex)
+        width = self._reach
+        if width is None:
+            return None
+        budget = len(text) // (2 * width + 1)  # beyond this many windows, one scan is cheaper
+        if budget < 2:
+            return None
+        out: list[int] = []
+        for n in found:
+            i = low.find(n)
+            while i >= 0:
+                out.append(i)
+                if len(out) > budget:
+                    return None
+                i = low.find(n, i + 1)
+        out.sort()
+        return out
+
+    def _near(self, text: str, positions: list[int]) -> Iterator[re.Match[str]]:
+        """``regex.finditer(text)``, searching only the windows around ``positions``."""
+        width = self._reach
+        assert isinstance(width, int)
+        n = len(text)
+        pos = 0
+        search = self.regex.search
+        for k in positions:
+            if k < pos:
+                continue
+            m = search(text, max(pos, k - width), min(n, k + 2 * width))
+            # a match starting after k has its own needle further on: found from there
+            if m is not None and m.start() <= k:
+                yield m
+                pos = m.end() if m.end() > m.start() else m.end() + 1
 
     def finditer(self, text: str, *args: int) -> Iterator[re.Match[str]]:
-        return iter(()) if self._absent(text) else self.regex.finditer(text, *args)
+        if args:
+            return self.regex.finditer(text, *args)
+        positions = self._positions(text)
+        if positions is None:
+            return self.regex.finditer(text)
+        return self._near(text, positions) if positions else iter(())
 
     def search(self, text: str, *args: int) -> re.Match[str] | None:
-        return None if self._absent(text) else self.regex.search(text, *args)
+        if args:
+            return self.regex.search(text, *args)
+        positions = self._positions(text)
+        if positions is None:
+            return self.regex.search(text)
+        return next(self._near(text, positions), None) if positions else None
 
     def findall(self, text: str, *args: int) -> list[Any]:
-        return [] if self._absent(text) else self.regex.findall(text, *args)
+        if args:
+            return self.regex.findall(text, *args)
+        positions = self._positions(text)
+        if positions is None:
+            return self.regex.findall(text)
+        groups = self.regex.groups
+        return [m.group() if groups == 0 else m.group(1) or "" if groups == 1
+                else tuple(g or "" for g in m.groups()) for m in self._near(text, positions)]
 
     def __getattr__(self, name: str) -> Any:  # match, fullmatch, sub…: no prefilter
         return getattr(self.regex, name)

@@ -37,6 +37,8 @@ PATTERN = re.compile(
 )
 #: the same without the brace forms: most replies have no brace, and skip their cost
 _NO_BRACES = re.compile(_OTHERS[1:])
+#: one of these (or "lorem" in any case) is in every match of _NO_BRACES
+_MARKS = ("*|", "%", "[", "<", "XXX", "FILL", "TODO", "TBD")
 #: HTML element names: ``<details>`` in a Markdown macro is markup, not a fill-in like ``<name>``
 HTML_ELEMENTS = frozenset(
     "a abbr address area article aside audio b base bdi bdo blockquote body br button canvas "
@@ -84,8 +86,13 @@ def find_placeholders(text: str) -> list[Placeholder]:
     too), ``helpscout``, ``merge-tag`` (Mailchimp ``*|FNAME|*``, ``%NAME%``), ``fill-in``
     (``[NAME]``, ``XXX``) or ``malformed`` (``{{ticket.id}``, ``{ticket.id}}``, ``{{ticket.id``).
     """
-    found = []
-    pattern = PATTERN if "{" in text or "}}" in text else _NO_BRACES
+    found: list[Placeholder] = []
+    if "{" in text or "}}" in text:
+        pattern = PATTERN
+    elif any(mark in text for mark in _MARKS) or "lorem" in text.lower():
+        pattern = _NO_BRACES
+    else:
+        return found  # no brace, bracket, marker or fill-in word: nothing to look at
     for m in pattern.finditer(text):
         kind = m.lastgroup
         if kind in ("bracket", "bracket_body"):

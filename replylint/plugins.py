@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import inspect
 import sys
+import types
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any
 
@@ -21,9 +22,10 @@ import pluggy
 
 from . import hookspecs
 from .config import ConfigError
+from .distributions import entry_points
 from .formats import Formatter
 from .model import Check, Option, Severity
-from .readers import Reader
+from .readers import Patterns, Reader
 
 BUILTINS = (
     "replylint.readers.exports",
@@ -61,6 +63,7 @@ class Registry:
     #: plugin name -> where it was loaded from
     origins: dict[str, str] = field(default_factory=dict)
     errors: list[PluginError] = field(default_factory=list)
+    _patterns: tuple[int, Patterns] | None = field(default=None, repr=False, compare=False)
 
     def by_code_or_id(self, key: str) -> tuple[Check, str] | None:
         if key in self.checks:
@@ -75,6 +78,13 @@ class Registry:
 
     def reader_for(self, filename: str) -> list[Reader]:
         return [r for r, _ in self.readers if r.matches(filename)]
+
+    def readable(self, filename: str) -> bool:
+        """Whether some reader takes ``filename`` (a walk asks this of every file)."""
+        key = len(self.readers)
+        if self._patterns is None or self._patterns[0] != key:
+            self._patterns = key, Patterns([p for r, _ in self.readers for p in r.patterns])
+        return self._patterns[1].matches(filename)
 
 
 def _load_module_file(path: Path) -> Any:
@@ -106,13 +116,26 @@ def plugin_files(dirs: Iterable[Path]) -> list[Path]:
     return files
 
 
+class _PluginManager(pluggy.PluginManager):
+    """pluggy's manager, skipping a module's attributes that are not marked functions with one
+    dictionary lookup: pluggy looks at each of them through ``inspect.getattr_static``, and
+    the built-in modules have ~800, a few milliseconds of every start-up."""
+
+    def parse_hookimpl_opts(self, plugin: Any, name: str) -> Any:
+        if isinstance(plugin, types.ModuleType):
+            value = vars(plugin).get(name)
+            if not inspect.isroutine(value) or not hasattr(value, f"{self.project_name}_impl"):
+                return None
+        return super().parse_hookimpl_opts(plugin, name)
+
+
 def make_plugin_manager(
     plugin_dirs: Iterable[Path] = (), *, entry_points_group: str | None = "replylint"
 ) -> tuple[pluggy.PluginManager, dict[str, str], list[PluginError]]:
     """A plugin manager with every plugin registered, where each came from, and failures."""
     from .declarative import load_rule_file
 
-    pm = pluggy.PluginManager("replylint")
+    pm = _PluginManager("replylint")
     pm.add_hookspecs(hookspecs)
     origins: dict[str, str] = {}
     errors: list[PluginError] = []
@@ -128,14 +151,14 @@ def make_plugin_manager(
     for modname in BUILTINS:
         add(importlib.import_module(modname), modname, "built-in")
     if entry_points_group:
-        for ep in entry_points(group=entry_points_group):
+        for ep in entry_points(entry_points_group):
             try:
                 plugin = ep.load()
             except (Exception, SystemExit) as e:  # its import may even call sys.exit()
                 errors.append(PluginError(f"plugin {ep.name} (entry point {ep.value}): "
                                           f"failed to import: {type(e).__name__}: {e}"))
                 continue
-            add(plugin, ep.name, f"package {ep.dist.name if ep.dist else '?'} ({ep.value})")
+            add(plugin, ep.name, f"package {ep.dist} ({ep.value})")
     for path in plugin_files(plugin_dirs):
         try:
             plugin = _load_module_file(path) if path.suffix == ".py" else load_rule_file(path)

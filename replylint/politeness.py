@@ -21,8 +21,8 @@ import functools
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 #: Every strategy ``strategies()`` can report, in a stable order (the model's features).
 STRATEGIES: tuple[str, ...] = (
@@ -44,8 +44,7 @@ _LINK = re.compile(r"<url>|https?://\S+|www\.\S+|@[\w-]+(?:\.[\w-]+)*")
 _RANGE = 3.0
 
 
-@dataclass(frozen=True)
-class _Table:
+class _Table(NamedTuple):
     """Phrases (as word tuples) and the strategies each counts for."""
 
     phrases: dict[tuple[str, ...], tuple[str, ...]]
@@ -201,7 +200,11 @@ def _analyse(text: str) -> tuple[dict[str, int], set[str]]:
         for strategy in _START.match(words, 0)[0]:
             add(strategy)
         for table, i in ((_REST, 1), (_ANYWHERE, 0)):
-            while i < len(words):
+            longest, size = table.longest, len(words)
+            while i < size:
+                if words[i] not in longest:  # most words start no phrase
+                    i += 1
+                    continue
                 found, n = table.match(words, i)
                 for strategy in found:
                     add(strategy)
@@ -219,8 +222,7 @@ def strategies(text: str) -> dict[str, int]:
     return {name: counts[name] for name in STRATEGIES if name in counts}
 
 
-@dataclass(frozen=True)
-class _Model:
+class _Model(NamedTuple):
     intercept: float
     weights: dict[str, float]  # by strategy
     unigrams: dict[str, float]  # by word

@@ -19,9 +19,8 @@ import sys
 import threading
 import types
 from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import cache, lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 WORD = re.compile(r"[^\W\d_](?:[\w'\u2019-]*\w)?|\d[\d,.:/-]*\d|\d")
 # A sentence ends at . ! ? followed by space (not after "Mr." or "e.g."), or at a hard line
@@ -55,8 +54,7 @@ def unwrap(text: str) -> str:
     return "".join(chars)
 
 
-@dataclass(frozen=True, slots=True)
-class Sentence:
+class Sentence(NamedTuple):
     start: int
     end: int
     words: int
@@ -73,6 +71,12 @@ def sentences(text: str) -> tuple[Sentence, ...]:
 @lru_cache(maxsize=32)
 def _sentences(text: str) -> tuple[Sentence, ...]:
     return tuple(_split(text))
+
+
+@lru_cache(maxsize=32)
+def word_count(text: str) -> int:
+    """How many words ``text`` has (several rules ask it of the same prose)."""
+    return len(WORD.findall(text))
 
 
 def _split(text: str) -> Iterator[Sentence]:

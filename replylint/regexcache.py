@@ -22,6 +22,7 @@ import marshal
 import os
 import re
 import sys
+from array import array
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -29,8 +30,9 @@ from typing import Any
 SUPPORTED = (sys.implementation.name == "cpython" and (3, 11) <= sys.version_info[:2] <= (3, 13)
              and isinstance(getattr(re, "_cache", None), dict))
 MAX_ENTRIES = 1000
+FORMAT = 2  # of the file: part of its name
 #: fewer new patterns than this do not rewrite the file (see ``save``)
-MIN_NEW = 10
+MIN_NEW = 5
 _loaded: set[tuple[str, int]] = set()
 _entries: list[tuple[Any, ...]] = []
 #: what replylint reads off parsed patterns (a phrase table's prefixes, a prefilter's needles),
@@ -56,33 +58,62 @@ def enabled() -> bool:
 def path() -> Path:
     from .cachedir import cache_dir
 
-    return cache_dir() / f"regex-{sys.implementation.cache_tag}-{_sre.MAGIC}.marshal"
+    return cache_dir() / f"regex{FORMAT}-{sys.implementation.cache_tag}-{_sre.MAGIC}.marshal"
+
+
+def compile_entry(entry: tuple[Any, ...]) -> re.Pattern[str]:
+    """The pattern a saved entry holds (exceptions if the entry is damaged)."""
+    pattern, _, final_flags, code, groups, groupindex, indexgroup = entry
+    words = array("I" if array("I").itemsize == _sre.CODESIZE else "L")
+    words.frombytes(code)
+    return _sre.compile(  # type: ignore[no-any-return]
+        pattern, final_flags, words.tolist(), groups, groupindex, indexgroup)
+
+
+class _Deferred(dict):  # type: ignore[type-arg]
+    """``re``'s own cache, which builds a saved pattern the first time it is asked for it:
+    a run compiles only the patterns it uses, not all of the file's."""
+
+    def __missing__(self, key: tuple[Any, str, int]) -> Any:
+        entry = _pending.pop(key[1:], None) if key[0] in (str, bytes) else None
+        if entry is None:
+            raise KeyError(key)
+        try:
+            compiled = compile_entry(entry)
+        except Exception:  # a damaged entry: ``re`` compiles the pattern as usual
+            raise KeyError(key) from None
+        self[key] = compiled
+        return compiled
+
+
+#: saved entries not compiled yet, by (pattern, flags)
+_pending: dict[tuple[str, int], tuple[Any, ...]] = {}
 
 
 def load() -> int:
-    """Put the saved patterns into ``re._cache``; how many were loaded."""
+    """Make the saved patterns available to ``re``; how many there are."""
     if not enabled():
         return 0
     try:
         entries, derived_values = marshal.loads(path().read_bytes())
         for entry in entries:
-            pattern, flags, final_flags, code, groups, groupindex, indexgroup = entry
-            key = (str, pattern, flags)
-            if key not in re._cache:  # type: ignore[attr-defined]
-                re._cache[key] = _sre.compile(  # type: ignore[attr-defined]
-                    pattern, final_flags, code, groups, groupindex, indexgroup)
-            _loaded.add((pattern, flags))
+            _pending.setdefault((entry[0], entry[1]), entry)
+            _loaded.add((entry[0], entry[1]))
             _entries.append(entry)
         _derived.update(derived_values)
     except Exception:  # no file yet, another Python, a damaged file: compile as usual
         return 0
+    # 3.12+ looks patterns up in ``_cache2`` first; 3.11 has only ``_cache``
+    name = "_cache2" if hasattr(re, "_cache2") else "_cache"
+    if type(getattr(re, name)) is dict:
+        setattr(re, name, _Deferred(getattr(re, name)))
     return len(_loaded)
 
 
 def save() -> None:
     """Add the patterns this process compiled to the file, when there are enough new ones.
 
-    Some patterns of the standard library change from run to run (``email`` builds a few
+    Some patterns of the standard library change from run to run (``email`` builds four
     from sets, whose order varies), so a handful of new patterns is normal and not worth a
     rewrite; only the new patterns are compiled again here, the loaded ones are kept as read.
     """
@@ -91,7 +122,7 @@ def save() -> None:
     from re import _compiler, _parser  # type: ignore[attr-defined]
 
     new = [(p, f) for t, p, f in list(re._cache)  # type: ignore[attr-defined]
-           if t is str and (p, f) not in _loaded]
+           if t in (str, bytes) and (p, f) not in _loaded]
     if len(new) < MIN_NEW and not _derived_new:
         return
     entries = list(_entries)
@@ -106,8 +137,9 @@ def save() -> None:
         for name, i in groupindex.items():
             indexgroup[i] = name
         entries.append((pattern, int(flags), int(flags | parsed.state.flags),
-                        [int(c) for c in code], parsed.state.groups - 1, groupindex,
-                        tuple(indexgroup)))
+                        array("I" if array("I").itemsize == _sre.CODESIZE else "L",
+                              code).tobytes(), parsed.state.groups - 1,
+                        groupindex, tuple(indexgroup)))
     target = path()
     try:
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -19,9 +19,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .model import Span, Zone, ZoneKind
+from .phrasescan import Prefiltered
 
 Q = ZoneKind.QUOTED
 
@@ -89,22 +90,22 @@ _SENT_FROM = (
     "sent from my ", "sent from outlook", "sent from mail for ", "sent from yahoo mail",
     "sent from samsung", "get outlook for ", "sent with proton mail", "sent via superhuman",
 )
-_DISCLAIMER = re.compile(
+_DISCLAIMER = Prefiltered(re.compile(
     r"confidentiality notice|disclaimer|legal notice|intended recipient|intended solely|"
     r"intended only for|received this (?:e-?mail|message|communication|transmission) "
     r"(?:in error|by mistake)|(?:privileged|confidential) and (?:confidential|privileged)|"
     r"notify the sender|consider the environment before printing|registered in england|"
     r"registered office|(?:e-?mail|message) and any (?:files|attachments)",
     re.IGNORECASE,
-)
+))
 #: Longer paragraphs are prose, whatever words they use.
 _MAX_DISCLAIMER = 3000
 #: Words of legal boilerplate: below the closing, "confidential" and one more are enough.
-_DISCLAIMER_WORDS = re.compile(
+_DISCLAIMER_WORDS = Prefiltered(re.compile(
     r"confidential|addressee|privileged|intended|unauthori[sz]ed|prohibited|legally|"
     r"liability|recipient|do not (?:share|copy|forward|disclose|distribute)",
     re.IGNORECASE,
-)
+))
 _DISCLAIMER_START = re.compile(
     r"(?<![*_ ])"  # from the start of a run of marks only: linear
     r"[*_ ]*(?:confidential|disclaimer|legal notice|important notice|notice:|privileged|"
@@ -114,8 +115,7 @@ _DISCLAIMER_START = re.compile(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class _Line:
+class _Line(NamedTuple):
     start: int  # offset of the line's first character
     lo: int  # offset of its first non-blank character
     text: str  # the line without surrounding white space

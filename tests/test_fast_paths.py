@@ -163,3 +163,49 @@ def test_plain_liquid_outputs_read_like_python_liquid(monkeypatch):
         assert (fast.errors, fast.variables) == (slow.errors, slow.variables), source
         compared += 1
     assert compared > 300
+
+
+def test_needles_follow_small_classes_and_shared_prefixes():
+    # "[pousr]" multiplies the needle; the parser's shared prefix "p" is put back in front
+    assert needles(re.compile(r"gh[pousr]_\w+")) == {f"gh{c}_" for c in "oprsu"}
+    assert needles(re.compile(r"\b(?:pass ?words?|passphrase|pwd|pw)\b", re.I)) == {
+        "pass", "passphrase", "pwd", "pw"}
+    assert needles(re.compile(r"one[- ]time code", re.I)) == {"one time code", "one-time code"}
+    # \s is not a space: a needle through it would miss "one\ntime"
+    assert needles(re.compile(r"one\stime", re.I)) == {"time"}
+
+
+def test_prefiltered_findall_and_search_match_the_regex():
+    filler = "Thanks for waiting while we looked into your order. " * 20
+    text = filler + ("Your temporary password is Tulip-4827! and your PIN is 6012. " + filler) * 3
+    for pattern in (r"\b(?:password|pin) is (\S{1,20})", r"\b(password|pin) (is) (\S{1,20})",
+                    r"\b(?:password|pin) is \S{1,20}", r"\b(?:password|pin) is \S+"):
+        pre = Prefiltered(re.compile(pattern, re.I))
+        assert pre.findall(text) == pre.regex.findall(text)
+        assert pre.search(text).span() == pre.regex.search(text).span()
+        assert [m.span() for m in pre.finditer(text)] == [
+            m.span() for m in pre.regex.finditer(text)]
+        # bounded matches are searched for near the needles only (the point of it)
+        assert (pre._positions(text) is not None) == ("+" not in pattern)
+
+
+def test_markdown_masking_skips_only_plain_prose():
+    """``mask_markdown`` returns plain prose untouched without scanning: the text it skips
+    must be text the full scan leaves alone."""
+    from replylint.readers import text as markdown
+
+    def full(text: str) -> str:
+        chars = list(text)
+        for m in markdown.MARKUP.finditer(markdown._disarm_unclosed_comments(text)):
+            for i in range(m.start(), m.end()):
+                if chars[i] != "\n":
+                    chars[i] = " "
+        markdown._mask_emphasis(text, chars)
+        return "".join(chars)
+
+    pieces = ["a", "#", "# h", " #x", "\n#", "\n   # t", "~", "~~~", "`", "x`y`", "[a](b)",
+              "<b>", "*a*", "__a__", "_a_", "***", "\n", "  ", "<!--", "-->"]
+    rnd = random.Random(3)
+    texts = ["".join(rnd.choice(pieces) for _ in range(rnd.randint(1, 8))) for _ in range(5000)]
+    for text in texts + _texts():
+        assert markdown.mask_markdown(text)[0] == full(text), repr(text)

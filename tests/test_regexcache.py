@@ -43,19 +43,23 @@ def test_loaded_patterns_match_like_compiled_ones(tmp_path, monkeypatch):
 
     env = {**os.environ, "REPLYLINT_CACHE_DIR": str(tmp_path)}
     _python(PROBE + "; regexcache.save()", env)
-    entries, derived = marshal.loads(next(tmp_path.glob("regex-*.marshal")).read_bytes())
-    assert {kind for kind, _, _ in derived} == {"prefixes", "needles"}
-    import _sre
+    entries, derived = marshal.loads(next(tmp_path.glob("regex*.marshal")).read_bytes())
+    from replylint.phrasescan import MIN_NEEDLE
 
+    kinds = {kind for kind, _, _ in derived}
+    assert {"prefixes", f"needles{MIN_NEEDLE}"} <= kinds <= {"prefixes", f"needles{MIN_NEEDLE}",
+                                                              "reach"}
     text = ("Hi Dana, I'm SO sorry: we'll refund order #123 by Friday 3pm. Call +1 555 0100, "
             "sk_live_4eC39HqLyjWDarjtT1zdp7dc, https://x.example/a?b=c. {{ticket.id}} ") * 3
-    for pattern, flags, final, code, groups, groupindex, indexgroup in entries:
-        loaded = _sre.compile(pattern, final, code, groups, groupindex, indexgroup)
+    for entry in entries:
+        pattern, flags = entry[:2]
+        loaded = regexcache.compile_entry(entry)
         fresh = re.compile(pattern, flags)
         assert (loaded.flags, loaded.groups, loaded.groupindex) == (
             fresh.flags, fresh.groups, fresh.groupindex)
-        assert [m.span() for m in loaded.finditer(text)] == [
-            m.span() for m in fresh.finditer(text)], pattern
+        sample = text.encode() if isinstance(pattern, bytes) else text
+        assert [m.span() for m in loaded.finditer(sample)] == [
+            m.span() for m in fresh.finditer(sample)], pattern
 
 
 @pytest.mark.parametrize("content", [b"", b"garbage", marshal.dumps([("x", 0, 0, [1, 2, 3], 0,
@@ -67,3 +71,24 @@ def test_a_damaged_file_is_ignored(tmp_path, monkeypatch, content):
     env = {**os.environ, "REPLYLINT_CACHE_DIR": str(tmp_path)}
     loaded, compiled = _python(PROBE, env)
     assert compiled > 100  # compiled as usual, and nothing broke
+
+
+def test_a_damaged_entry_is_compiled_as_usual(tmp_path):
+    """Entries are built only when a pattern is first used: a bad one must not surface then."""
+    import os
+
+    env = {**os.environ, "REPLYLINT_CACHE_DIR": str(tmp_path)}
+    _python(PROBE + "; regexcache.save()", env)
+    file = next(tmp_path.glob("regex*.marshal"))
+    entries, derived = marshal.loads(file.read_bytes())
+    damaged = [(*e[:3], b"\xff\xff\xff\xff" * 3, *e[4:]) for e in entries]
+    file.write_bytes(marshal.dumps((damaged, derived)))
+    probe = ("import re, replylint; from replylint import regexcache; "
+             "print(len(regexcache._pending)); "
+             "r = replylint.lint('Hi Dana, in order to fix it I will call you by Friday.'); "
+             "print(len(r.findings)); print(len(regexcache._pending))")
+    pending, findings, left = _python(probe, env)
+    plain, expected, _ = _python(probe, {**env, "REPLYLINT_NO_REGEX_CACHE": "1"})
+    assert (findings, plain) == (expected, 0) and expected > 0
+    assert len(entries) - 20 < pending <= len(entries)  # loaded, not compiled yet
+    assert left < pending - 50  # the damaged entries were tried, and compiled as usual

@@ -177,11 +177,9 @@ def over_apology(doc, options) -> Iterator[Hit]:
     ```
     """
     text = doc.prose
-    if len(WORD.findall(text)) > options["short_words"]:
-        return
     found = list(APOLOGY.finditer(text))
     limit = options["max_apologies"]
-    if len(found) >= limit:
+    if len(found) >= limit and len(WORD.findall(text)) <= options["short_words"]:
         m = found[limit - 1]
         yield Hit(m.start(), m.end(), f"{len(found)} apologies in a short reply sound hollow: "
                   "keep one, and spend the words on the fix")

@@ -225,7 +225,7 @@ class Service:
     def __init__(self, settings: Settings, vocabulary: frozenset[str] = frozenset()) -> None:
         self.settings = settings
         self.vocabulary = vocabulary
-        words = sorted(vocabulary, key=len, reverse=True)
+        words = sorted(vocabulary, key=lambda w: (-len(w), w))
         self.vocabulary_re = (
             re.compile(r"(?<!\w)(?:" + "|".join(re.escape(w) for w in words) + r")(?!\w)",
                        re.IGNORECASE) if words else None

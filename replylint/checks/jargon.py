@@ -546,7 +546,6 @@ def _unexplained_acronym(terms: Glossary) -> Check:
         ```
         """
         text = doc.prose
-        explained = explained_acronyms(text)
         allow = {a.upper() for a in (*options["allow"], *terms.allow, *terms.replace)}
         customer = (doc.customer_text or "").replace("\u2019", "'")
         candidates: list[tuple[re.Match[str], str]] = []
@@ -555,7 +554,7 @@ def _unexplained_acronym(terms: Glossary) -> Check:
             token = m.group(1)
             if "&" in token or not _acronym_shape(token) or token in seen:
                 continue
-            if token in KNOWN_ACRONYMS or token in allow or token in explained or \
+            if token in KNOWN_ACRONYMS or token in allow or \
                     token.strip("0123456789") in KNOWN_ACRONYMS:
                 continue
             if ROMAN.fullmatch(token) or _is_sign_off(doc, m):
@@ -564,6 +563,9 @@ def _unexplained_acronym(terms: Glossary) -> Check:
                 continue
             seen.add(token)
             candidates.append((m, token))
+        if candidates:  # spelt out somewhere in the reply? (read only when there is a candidate)
+            explained = explained_acronyms(text)
+            candidates = [(m, token) for m, token in candidates if token not in explained]
         if not candidates:
             return
         from ..lexicon import zipf

@@ -8,7 +8,7 @@ from ..clauses import PASSIVE_PROMISE, TIME, TO_YOU, WE, clauses
 from ..hookspecs import hookimpl
 from ..model import Hit, Option, Severity, ZoneKind, check
 from ..phrasescan import Prefiltered
-from ..readability import WORD, sentences, unwrap
+from ..readability import sentences, unwrap, word_count
 
 
 def last_body_sentence(doc) -> tuple[int, int] | None:
@@ -58,7 +58,7 @@ def missing(doc, options):
     ```
     """
     text = doc.prose
-    if len(WORD.findall(text)) < options["min_words"]:
+    if word_count(text) < options["min_words"]:
         return
     if any(c.kind in ("commitment", "request", "resolution") for c in clauses(text)):
         return
@@ -123,9 +123,9 @@ def vague_timeline(doc, options):
             yield Hit(s.start + vague.start(), s.start + vague.end(),
                       f"'{vague.group()}' is not a time: commit to a definite one",
                       ("by <day and time>",))
-        elif not TIME.search(chunk):
+        else:
             back = GET_BACK.search(chunk)
-            if back:
+            if back and not TIME.search(chunk):
                 yield Hit(s.start + back.start(), s.start + back.end(),
                           f"'{back.group()}' has no time: say when", ("by <day and time>",))
 
@@ -230,9 +230,10 @@ def unanswered_question(doc, options):
     Express shipping is available at checkout for $9.
     ```
     """
-    asked = [q.group() for q in QUESTION.finditer(doc.customer_text)][:8]
+    asked = ([q.group() for q in QUESTION.finditer(doc.customer_text)][:8]
+             if "?" in doc.customer_text else [])
     text = doc.prose
-    if not asked or len(WORD.findall(text)) < options["min_words"] or "?" in text:
+    if not asked or word_count(text) < options["min_words"] or "?" in text:
         return
     if any(c.kind == "request" for c in clauses(text)) or LINK.search(doc.author_text):
         return  # asking for details or pointing to an answer counts as engaging

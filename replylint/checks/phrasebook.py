@@ -10,17 +10,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..declarative import phrase_pattern
 from ..model import Check, Document, Hit, Option, Severity, check
 from ..phrasescan import PhraseTable
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(NamedTuple):
     pattern: str
     message: str
     replacements: tuple[str, ...] = ()

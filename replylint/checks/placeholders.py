@@ -8,20 +8,20 @@ from (``meta["vendor"]``), its front matter (``vendor: zendesk``) or the rule op
 
 from __future__ import annotations
 
-import difflib
 import json
 import re
 import weakref
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
-from typing import Any
+from pathlib import Path
+from typing import Any, NamedTuple
 
 from ..hookspecs import hookimpl
 from ..model import AUTHOR_ZONES, Document, Hit, Option, Severity, ZoneKind, check
 from ..placeholders import HELPSCOUT_TAG, MALFORMED, PATTERN
 
+DATA = Path(__file__).parent.parent / "data"
 SYNTAX_NAMES = {
     "liquid": "merge field",
     "helpscout": "Help Scout merge field",
@@ -91,8 +91,7 @@ def _key(vendor: str) -> str:
     return re.sub(r"[^a-z0-9]", "", vendor.lower())
 
 
-@dataclass(frozen=True)
-class Catalog:
+class Catalog(NamedTuple):
     key: str
     label: str
     syntax: str
@@ -121,6 +120,8 @@ class Catalog:
         return False
 
     def suggest(self, path: str) -> str | None:
+        import difflib  # only for a placeholder the catalog does not know
+
         got = difflib.get_close_matches(path, self.display, n=1, cutoff=0.75)
         if not got and "." in path:  # a wrong last segment: compare siblings only
             parent, _, leaf = path.rpartition(".")
@@ -161,9 +162,7 @@ def _build(key: str, spec: Mapping[str, Any]) -> Catalog:
 @lru_cache(maxsize=1)
 def catalogs() -> dict[str, Catalog]:
     """The vendors replylint knows, by normalised name and alias (``helpscout``, ``zendesk``)."""
-    raw = json.loads(
-        resources.files("replylint").joinpath("data/vendor_catalogs.json").read_text("utf-8")
-    )
+    raw = json.loads((DATA / "vendor_catalogs.json").read_text("utf-8"))
     out: dict[str, Catalog] = {}
     for key, spec in raw.items():
         if key.startswith("_"):
@@ -386,6 +385,8 @@ def _locate(env: Any, text: str, error: Any) -> tuple[int, int, str, bool]:
         for start, end, name in units:
             if start <= index < end:
                 if name and message.startswith("unexpected tag") and name not in _TAGS:
+                    import difflib
+
                     near = difflib.get_close_matches(name, _TAGS, n=1, cutoff=0.6)
                     message = f"unknown tag {name!r}" + (f" (did you mean {near[0]!r}?)"
                                                          if near else "")

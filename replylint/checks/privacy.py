@@ -662,8 +662,10 @@ def api_key(doc: Document, options) -> Iterator[Hit]:
                 continue
             if test(value) and free(start, end) and not _allowed(value, allow):
                 yield hit(start, end, what)
-    opaque = [m.span() for m in _OPAQUE.finditer(text)]
+    opaque: list[tuple[int, int]] | None = None  # found when a token first needs it
     for m in TOKEN.finditer(text):
+        if opaque is None:
+            opaque = [o.span() for o in _OPAQUE.finditer(text)]
         if (any(s <= m.start() < e for s, e in opaque) or not free(m.start(), m.end())
                 or PUBLIC_KEY.fullmatch(m.group())
                 or (not options["test_keys"] and STRIPE_TEST.fullmatch(m.group()))):

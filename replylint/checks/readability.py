@@ -9,7 +9,7 @@ from ..declarative import phrase_pattern
 from ..hookspecs import hookimpl
 from ..model import Hit, Metric, Option, Severity, check
 from ..phrasescan import PhraseTable, Prefiltered
-from ..readability import WORD, grade_and_ease, paragraphs, sentences
+from ..readability import WORD, grade_and_ease, paragraphs, sentences, word_count
 
 
 @check("readability.grade", "RDB001", Severity.WARNING, options=[
@@ -44,7 +44,7 @@ def grade(doc, options):
     ```
     """
     text = doc.prose
-    words = len(WORD.findall(text))
+    words = word_count(text)
     yield Metric("words", words)
     if words < options["min_words"]:
         yield Metric("reading_grade", None)

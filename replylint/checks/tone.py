@@ -360,8 +360,7 @@ def missing_appreciation(doc, options):
     ```
     """
     text = doc.prose
-    words = WORD.findall(text)
-    if len(words) < options["min_words"] or THANKS.search(text):
+    if THANKS.search(text) or len(WORD.findall(text)) < options["min_words"]:
         return
     first = WORD.search(text)
     assert first is not None

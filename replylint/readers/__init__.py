@@ -23,21 +23,31 @@ class Reader:
     help: str = ""
 
     def matches(self, filename: str) -> bool:
-        base = filename.rsplit("/", 1)[-1].lower()
-        endings, globs = self._split_patterns
-        return base.endswith(endings) or any(fnmatch.fnmatchcase(base, p) for p in globs)
+        return self._patterns.matches(filename)
 
     @cached_property
-    def _split_patterns(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
-        """``*.md``-style patterns as plain endings (a walk of 10,000 files tests each name)."""
+    def _patterns(self) -> Patterns:
+        return Patterns(self.patterns)
+
+
+class Patterns:
+    """File-name patterns; ``*.md``-style ones are tested as plain endings (a walk of 10,000
+    files tests each name)."""
+
+    def __init__(self, patterns: Sequence[str]) -> None:
         endings: list[str] = []
         globs: list[str] = []
-        for p in self.patterns:
+        for p in patterns:
             if p.startswith("*") and not any(c in p[1:] for c in "*?[]"):
-                endings.append(p[1:])
+                endings.append(p[1:].lower())
             else:
                 globs.append(p)
-        return tuple(endings), tuple(globs)
+        self.endings, self.globs = tuple(endings), tuple(globs)
+
+    def matches(self, filename: str) -> bool:
+        base = filename.rsplit("/", 1)[-1].lower()
+        return base.endswith(self.endings) or any(fnmatch.fnmatchcase(base, p)
+                                                   for p in self.globs)
 
 
 def decode_text(source: str, data: bytes) -> str:

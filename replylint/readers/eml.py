@@ -16,20 +16,19 @@ windows-1252; ``meta["charset"]`` says which was used. The subject goes in ``met
 
 from __future__ import annotations
 
-import base64
 import bisect
 import codecs
 import re
 from collections.abc import Iterator, Sequence
-from email import errors, policy
-from email.header import decode_header, make_header
-from email.message import Message
-from email.parser import BytesParser
+from typing import TYPE_CHECKING
 
 from ..hookspecs import hookimpl
 from ..model import Document, InputError, SourceMap
 from . import Reader, no_surrogates, text_codec
 from .html import reply_text
+
+if TYPE_CHECKING:  # the email package is imported when a mail is read, not at start-up
+    from email.message import Message
 
 _QP = re.compile(rb"=(?:([0-9A-Fa-f]{2})|[ \t]*(?:\r\n|\n|\r|\Z))")
 _NOT_BASE64 = re.compile(rb"[^A-Za-z0-9+/]")
@@ -39,7 +38,6 @@ _BOMS = {
     "utf-16": (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE),
     "utf-32": (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE),
 }
-_BOUNDARY_DEFECTS = (errors.StartBoundaryNotFoundDefect, errors.NoBoundaryInMultipartDefect)
 
 
 class FileText:
@@ -75,6 +73,9 @@ def parse(source: str, data: bytes) -> Message:
     """The message; refuses binary files and text without a header."""
     if b"\x00" in data[:8192]:
         raise InputError(source, "binary file (NUL bytes), not an email message")
+    from email import policy
+    from email.parser import BytesParser
+
     try:
         msg = BytesParser(policy=policy.compat32).parsebytes(data)
     except RecursionError:
@@ -104,7 +105,10 @@ def text_part(source: str, msg: Message) -> Message:
         for part in parts:
             if part.get_content_type() == wanted:
                 return part
-    if any(isinstance(d, _BOUNDARY_DEFECTS) for p in (msg, *parts) for d in p.defects):
+    from email import errors
+
+    boundary_defects = (errors.StartBoundaryNotFoundDefect, errors.NoBoundaryInMultipartDefect)
+    if any(isinstance(d, boundary_defects) for p in (msg, *parts) for d in p.defects):
         raise InputError(source, "malformed MIME: the multipart boundary never appears")
     raise InputError(source, "no text/plain or text/html part")
 
@@ -142,6 +146,8 @@ def decode_qp(body: bytes, base: int) -> tuple[bytes, list[int]]:
 
 def decode_base64(body: bytes) -> bytes:
     """Lenient like mail clients: junk characters skipped, a truncated tail padded."""
+    import base64
+
     clean = _NOT_BASE64.sub(b"", body.split(b"=", 1)[0])
     if len(clean) % 4 == 1:  # a lone trailing character carries no whole byte
         clean = clean[:-1]
@@ -193,6 +199,9 @@ def to_text(part: Message, data: bytes, offsets: Sequence[int]) -> tuple[str, li
 
 
 def subject(msg: Message) -> str | None:
+    from email import errors
+    from email.header import decode_header, make_header
+
     value = msg.get("subject")
     if value is None:
         return None

@@ -23,8 +23,7 @@ import json.decoder
 import json.scanner
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..hookspecs import hookimpl
 from ..model import Document, InputError, SourceMap
@@ -84,14 +83,12 @@ class ShapeError(Exception):
     """Something in the wrong place inside a recognised export; becomes an InputError."""
 
 
-@dataclass(frozen=True)
-class Body:
+class Body(NamedTuple):
     text: Located
     html: bool
 
 
-@dataclass(frozen=True)
-class Vendor:
+class Vendor(NamedTuple):
     name: str
     title_key: str
     body: Callable[[dict[str, Any], str], Body | None]

@@ -11,11 +11,9 @@ depth costs no stack.
 
 from __future__ import annotations
 
-import html as htmllib
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
-from html.entities import html5
+from typing import NamedTuple
 
 from ..hookspecs import hookimpl
 from ..model import Document, InputError, Span, Suppression
@@ -54,8 +52,7 @@ _WHITESPACE = frozenset(" \t\n\r\f")
 _META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([\w.:-]{1,40})""", re.I)
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
     kind: str  # "text", "start", "end" or "comment"
     start: int
     end: int
@@ -132,6 +129,9 @@ def decode_entity(html: str, amp: int, end: int) -> tuple[str, int] | None:
     m = _ENTITY.match(html, amp, end)
     if m is None:
         return None
+    import html as htmllib  # its table of 2,231 names is loaded on the first reference
+    from html.entities import html5
+
     hex_digits, digits, name, semi = m.groups()
     if name is None:
         number = (hex_digits if digits is None else digits).lstrip("0") or "0"
@@ -145,8 +145,7 @@ def decode_entity(html: str, amp: int, end: int) -> tuple[str, int] | None:
     return None
 
 
-@dataclass(slots=True)
-class _Element:
+class _Element(NamedTuple):
     name: str
     quote: bool
 

@@ -33,11 +33,14 @@ MARKUP = re.compile(
     r"|(?P<link_open>\[)(?=[^\[\]\n]*+\]" + _TARGET + r")"
     r"|(?P<link_close>\]" + _TARGET + r")"
     r"|(?P<autolink><(?:https?://|mailto:)[^<>\s]++>)"
-    r"|(?P<tag></?(?:" + "|".join(sorted(HTML_ELEMENTS, key=len, reverse=True)) + r")\b[^<>]*>)"
+    r"|(?P<tag></?(?:" + "|".join(sorted(HTML_ELEMENTS, key=lambda e: (-len(e), e))) + r")\b[^<>]*>)"
     r"|(?P<heading>^[ \t]{0,3}#{1,6}(?=[ \t]))"
     r"|(?P<rule>^[ \t]{0,3}\*{3,}[ \t]*$)",
     re.S | re.M | re.I,
 )
+#: every match of MARKUP and every emphasis marker has one of these, or is a heading
+_SYNTAX = ("`", "~~~", "[", "]", "<", "*", "__")
+_HEADING = re.compile(r"(?:^|\n)[ \t]{0,3}#")
 #: emphasis delimiter runs (``*``, ``**``, ``***`` and ``__``) and blank lines, which end a
 #: paragraph and so any emphasis open in it
 _DELIMITERS = re.compile(r"\*+|(?<!_)__(?!_)|\n[ \t]*(?=\n)")
@@ -45,6 +48,8 @@ _DELIMITERS = re.compile(r"\*+|(?<!_)__(?!_)|\n[ \t]*(?=\n)")
 
 def mask_markdown(text: str) -> tuple[str, list[tuple[int, str, frozenset[str]]]]:
     """Blank Markdown syntax to spaces; return the masked text and suppression directives."""
+    if not (any(c in text for c in _SYNTAX) or ("#" in text and _HEADING.search(text))):
+        return text, []  # plain prose: nothing MARKUP or an emphasis marker could match
     chars = list(text)
     directives = []
     for m in MARKUP.finditer(_disarm_unclosed_comments(text)):
