@@ -396,7 +396,7 @@ class Prefiltered:
         low = _lowered(text)
         if low is None:
             return None
-        if not any(n in low for n in found):
+        if not any(map(low.__contains__, found)):
             return []
         if self._reach is False:
             self._reach = reach(self.regex)

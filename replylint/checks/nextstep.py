@@ -130,16 +130,18 @@ def vague_timeline(doc, options):
                           f"'{back.group()}' has no time: say when", ("by <day and time>",))
 
 
+#: words are capped at 40 letters so that every match is short: on a long text only the
+#: stretches around its needles are searched (``Prefiltered``)
 PROMISE = Prefiltered(re.compile(
     r"\b(?:this|it|that) (?:will|won't|'ll) never (?:happen|occur) again\b|"
     r"\bnever (?:happen|occur) again\b|\bnothing like this will (?:ever )?happen\b|"
     r"\bwon't (?:ever )?happen again\b|\bwill (?:not|never) (?:ever )?(?:see|have) "
-    r"(?:this|that|another|the same) (?:\w+ )?(?:again|problem|issue)\b|"
+    r"(?:this|that|another|the same) (?:\w{1,40} )?(?:again|problem|issue)\b|"
     r"(?:,|\bis|\bare) guaranteed\b(?! (?:delivery|refund|returns?|minimum)\b)|"
     r"\b(?:I|we) (?:can |)(?:guarantee|promise)\b|\bguaranteed? (?:to|that|you)\b|"
     r"\b100 ?% (?:sure|certain|guaranteed?|fixed|resolved|safe|secure)\b|\bI'm 100 ?%|"
-    r"\b(?:will|'ll) (?:\w+ ){0,3}(?:immediately|instantly|right away|straight away)\b|"
-    r"\b(?:will|'ll) (?:definitely|certainly|absolutely) (?:be )?(?:fix|resolv|solv|sort)\w*",
+    r"\b(?:will|'ll) (?:\w{1,40} ){0,3}(?:immediately|instantly|right away|straight away)\b|"
+    r"\b(?:will|'ll) (?:definitely|certainly|absolutely) (?:be )?(?:fix|resolv|solv|sort)\w{0,20}",
     re.IGNORECASE,
 ))
 
