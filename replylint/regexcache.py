@@ -29,7 +29,7 @@ from typing import Any
 
 SUPPORTED = (sys.implementation.name == "cpython" and (3, 11) <= sys.version_info[:2] <= (3, 13)
              and isinstance(getattr(re, "_cache", None), dict))
-MAX_ENTRIES = 1000
+MAX_ENTRIES = 2000
 FORMAT = 2  # of the file: part of its name
 #: fewer new patterns than this do not rewrite the file (see ``save``)
 MIN_NEW = 5
@@ -111,7 +111,8 @@ def load() -> int:
 
 
 def save() -> None:
-    """Add the patterns this process compiled to the file, when there are enough new ones.
+    """Add the patterns this process compiled to the file, when there are enough new ones;
+    a full file drops the patterns this run did not use first.
 
     Some patterns of the standard library change from run to run (``email`` builds four
     from sets, whose order varies), so a handful of new patterns is normal and not worth a
@@ -125,7 +126,9 @@ def save() -> None:
            if t in (str, bytes) and (p, f) not in _loaded]
     if len(new) < MIN_NEW and not _derived_new:
         return
-    entries = list(_entries)
+    # kept first when the file is full: what this run used, then what it added
+    entries = ([e for e in _entries if (e[0], e[1]) in _pending]
+               + [e for e in _entries if (e[0], e[1]) not in _pending])
     for pattern, flags in new:
         try:
             parsed = _parser.parse(pattern, flags)
