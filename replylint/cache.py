@@ -113,6 +113,29 @@ def entry_key(fingerprint: str, source: str, data: bytes) -> str:
     return h.hexdigest()
 
 
+LOCK_TIMEOUT = 10.0  # seconds a run waits for another run's write
+
+
+def _set_up(db: sqlite3.Connection) -> None:
+    """WAL mode and the table. Switching a new file to WAL fails at once ("database is
+    locked", no busy wait) while another run opening it at the same moment holds a lock, so
+    that step is tried again until the lock timeout."""
+    import sqlite3
+
+    deadline = time.monotonic() + LOCK_TIMEOUT
+    while True:
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            db.execute("CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, "
+                       "reports BLOB NOT NULL, used REAL NOT NULL)")
+            return
+        except sqlite3.OperationalError as e:
+            if "locked" not in str(e) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
+
+
 def default_path() -> Path:
     from .cachedir import cache_dir
 
@@ -135,11 +158,8 @@ class ResultCache:
         if self._db is None and self.problem is None:
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
-                db = sqlite3.connect(self.path, timeout=10, isolation_level=None)
-                db.execute("PRAGMA journal_mode=WAL")
-                db.execute("PRAGMA synchronous=NORMAL")
-                db.execute("CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, "
-                           "reports BLOB NOT NULL, used REAL NOT NULL)")
+                db = sqlite3.connect(self.path, timeout=LOCK_TIMEOUT, isolation_level=None)
+                _set_up(db)
                 self._db = db
             except (sqlite3.Error, OSError) as e:
                 self._fail(e)

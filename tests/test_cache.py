@@ -127,7 +127,7 @@ def test_concurrent_runs_share_the_cache_safely(library):
     outs = [p.communicate(timeout=120) for p in procs]
     assert {p.returncode for p in procs} == {1}
     assert len({out for out, _ in outs}) == 1
-    assert all("cache" not in err for _, err in outs)
+    assert all("cache" not in err for _, err in outs), [err for _, err in outs]
     linted(library)
     again = run(library)
     assert linted(library) == [] and again.stdout == outs[0][0]
@@ -166,3 +166,32 @@ def test_a_run_of_a_few_small_files_skips_the_cache(library, tmp_path):
                        cwd=library, capture_output=True, timeout=120)
     assert linted(library) == ["m01.txt", "m01.txt", "m02.txt", "m02.txt"]
     assert not (tmp_path / "cache" / "results.sqlite3").exists()
+
+
+def _open_new_cache(path: str, barrier) -> None:
+    from replylint.cache import ResultCache
+
+    barrier.wait()  # every process opens the new file at the same moment
+    cache = ResultCache(Path(path))
+    cache.get_many(["a", "b"])
+    cache.put(f"key-{os.getpid()}", [])
+    cache.close()
+    if cache.problem:
+        raise SystemExit(cache.problem)
+
+
+def test_runs_opening_a_new_cache_at_once_all_use_it(tmp_path):
+    """Switching a new file to WAL fails at once while another process holds a lock: four
+    runs starting together used to switch the cache off ("database is locked")."""
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("fork")
+    for i in range(10):
+        path = str(tmp_path / f"results-{i}.sqlite3")
+        barrier = ctx.Barrier(4)
+        procs = [ctx.Process(target=_open_new_cache, args=(path, barrier)) for _ in range(4)]
+        for p in procs:
+            p.start()
+        for p in procs:
+            p.join(60)
+        assert [p.exitcode for p in procs] == [0, 0, 0, 0], f"round {i}"
