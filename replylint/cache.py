@@ -203,12 +203,11 @@ class ResultCache:
         """Write what this run added and forget entries unused for ``KEEP_DAYS`` days."""
         import sqlite3
 
-        db = self._connect() if self._pending or self._hits else self._db
-        if db is None:
-            return
-        if not (self._pending or self._hits):  # an unchanged re-run writes nothing
-            db.close()
-            self._db = None
+        db = self._connect() if self._pending or self._hits else None
+        if db is None:  # an unchanged re-run writes nothing (or the cache is off)
+            if self._db is not None:
+                self._db.close()
+                self._db = None
             return
         now = time.time()
         try:

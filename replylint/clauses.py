@@ -160,11 +160,7 @@ def _opens_with_command(clause: str) -> bool:
     return False
 
 
-def classify(sentence: str) -> str:
-    return _classify(" ".join(sentence.split()))[0]
-
-
-def _classify(sentence: str) -> tuple[str, bool]:
+def classify(sentence: str) -> tuple[str, bool]:
     """The kind of a whitespace-normalised sentence, and whether it names a time."""
     timed = bool(TIME.search(sentence))
     action = _has_action(sentence, timed)
@@ -199,6 +195,6 @@ def clauses(text: str) -> tuple[Clause, ...]:
     out = []
     for s in sentences(text):
         # line breaks count as spaces: a wrapped "by\nFriday" names a time too
-        kind, timed = _classify(" ".join(text[s.start : s.end].split()))
+        kind, timed = classify(" ".join(text[s.start : s.end].split()))
         out.append(Clause(s.start, s.end, kind, timed))
     return tuple(out)

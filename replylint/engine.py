@@ -40,7 +40,7 @@ from .model import (
     mask,
 )
 from .plugins import Registry, build_registry
-from .readers import Reader
+from .readers import Patterns, Reader
 
 if TYPE_CHECKING:
     from .cache import ResultCache
@@ -452,14 +452,15 @@ class Session:
         """Lintable files under a directory, each with its folder's linter: readers'
         patterns, include/exclude, no loops (one config lookup per folder, not per file)."""
         config = self.config_for(root)
-        registry = self.linter_for(config).registry
+        readable = Patterns([p for r, _ in self.linter_for(config).registry.readers
+                             for p in r.patterns])
+        if config.is_excluded(root):  # folders below are tested as the walk meets them
+            return
         import fnmatch
 
         for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
             here = Path(dirpath)
             dirnames[:] = sorted(d for d in dirnames if not config.is_excluded(here / d))
-            if config.is_excluded(here):
-                continue
             linter = self.linter_for(self._folder_config(here))
             for name in sorted(filenames):
                 if name in DEFAULT_EXCLUDE:
@@ -467,7 +468,7 @@ class Session:
                 if config.include:
                     if not any(fnmatch.fnmatch(name, g) for g in config.include):
                         continue
-                elif not registry.readable(name):
+                elif not readable.matches(name):
                     continue
                 path = here / name
                 if config.exclude and config.is_excluded(path):

@@ -233,6 +233,11 @@ class PhraseTable:
 #: given to the regular expression
 _FOLDS = re.compile("[\u0130\u0131\u017f]")
 MIN_NEEDLE = 2
+#: a class of at most this many characters multiplies the needles instead of ending them
+SMALL_CLASS = 6
+MAX_NEEDLES = 64
+#: a pattern whose matches may run longer than this is always scanned whole
+MAX_REACH = 4096
 
 
 @lru_cache(maxsize=16)
@@ -264,11 +269,6 @@ def _few_chars(op: Any, av: Any) -> str | None:
         else:
             return None
     return "".join(sorted(found)) if len(found) <= SMALL_CLASS else None
-
-
-#: a class of at most this many characters multiplies the needles instead of ending them
-SMALL_CLASS = 6
-MAX_NEEDLES = 64
 
 
 def _factors(seq: list) -> frozenset[str] | None:
@@ -358,10 +358,6 @@ def reach(pattern: re.Pattern[str]) -> int | None:
     return regexcache.derived("reach", pattern.pattern, pattern.flags, compute)  # type: ignore[no-any-return]
 
 
-#: a pattern whose matches may run longer than this is always scanned whole
-MAX_REACH = 4096
-
-
 class Prefiltered:
     """A compiled pattern that skips texts lacking all of its needles (``needles``), and in
     other texts searches only near them.
@@ -442,12 +438,7 @@ class Prefiltered:
         return self._near(text, positions) if positions else iter(())
 
     def search(self, text: str, *args: int) -> re.Match[str] | None:
-        if args:
-            return self.regex.search(text, *args)
-        positions = self._positions(text)
-        if positions is None:
-            return self.regex.search(text)
-        return next(self._near(text, positions), None) if positions else None
+        return next(self.finditer(text, *args), None)
 
     def findall(self, text: str, *args: int) -> list[Any]:
         if args:

@@ -25,7 +25,7 @@ from .config import ConfigError
 from .distributions import entry_points
 from .formats import Formatter
 from .model import Check, Option, Severity
-from .readers import Patterns, Reader
+from .readers import Reader
 
 BUILTINS = (
     "replylint.readers.exports",
@@ -63,7 +63,6 @@ class Registry:
     #: plugin name -> where it was loaded from
     origins: dict[str, str] = field(default_factory=dict)
     errors: list[PluginError] = field(default_factory=list)
-    _patterns: tuple[int, Patterns] | None = field(default=None, repr=False, compare=False)
 
     def by_code_or_id(self, key: str) -> tuple[Check, str] | None:
         if key in self.checks:
@@ -75,16 +74,6 @@ class Registry:
 
     def sorted_checks(self) -> list[Check]:
         return sorted((c for c, _ in self.checks.values()), key=lambda c: c.code)
-
-    def reader_for(self, filename: str) -> list[Reader]:
-        return [r for r, _ in self.readers if r.matches(filename)]
-
-    def readable(self, filename: str) -> bool:
-        """Whether some reader takes ``filename`` (a walk asks this of every file)."""
-        key = len(self.readers)
-        if self._patterns is None or self._patterns[0] != key:
-            self._patterns = key, Patterns([p for r, _ in self.readers for p in r.patterns])
-        return self._patterns[1].matches(filename)
 
 
 def _load_module_file(path: Path) -> Any:

@@ -31,6 +31,8 @@ SUPPORTED = (sys.implementation.name == "cpython" and (3, 11) <= sys.version_inf
              and isinstance(getattr(re, "_cache", None), dict))
 MAX_ENTRIES = 2000
 FORMAT = 2  # of the file: part of its name
+#: the array type of the engine's code words, which the file stores as bytes
+_CODE_TYPE = "I" if array("I").itemsize == _sre.CODESIZE else "L"
 #: fewer new patterns than this do not rewrite the file (see ``save``)
 MIN_NEW = 5
 _loaded: set[tuple[str, int]] = set()
@@ -64,7 +66,7 @@ def path() -> Path:
 def compile_entry(entry: tuple[Any, ...]) -> re.Pattern[str]:
     """The pattern a saved entry holds (exceptions if the entry is damaged)."""
     pattern, _, final_flags, code, groups, groupindex, indexgroup = entry
-    words = array("I" if array("I").itemsize == _sre.CODESIZE else "L")
+    words = array(_CODE_TYPE)
     words.frombytes(code)
     return _sre.compile(  # type: ignore[no-any-return]
         pattern, final_flags, words.tolist(), groups, groupindex, indexgroup)
@@ -140,8 +142,7 @@ def save() -> None:
         for name, i in groupindex.items():
             indexgroup[i] = name
         entries.append((pattern, int(flags), int(flags | parsed.state.flags),
-                        array("I" if array("I").itemsize == _sre.CODESIZE else "L",
-                              code).tobytes(), parsed.state.groups - 1,
+                        array(_CODE_TYPE, code).tobytes(), parsed.state.groups - 1,
                         groupindex, tuple(indexgroup)))
     target = path()
     try:

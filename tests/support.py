@@ -1,4 +1,6 @@
-"""Helpers shared by the reader tests."""
+"""Helpers shared by several test modules."""
+
+import textwrap
 
 
 def placeholders(linter, name, data):
@@ -15,3 +17,12 @@ def position(doc, needle):
     """Line and column in the source file of the first ``needle`` in the document's text."""
     smap = doc.source_map
     return smap.line_col(smap.to_source(doc.text.index(needle)))
+
+
+def plugin_dir(tmp_path, **files):
+    """A drop-in plugin folder with ``files`` (``name__py`` is ``name.py``), dedented."""
+    d = tmp_path / "plugins"
+    d.mkdir(exist_ok=True)
+    for name, text in files.items():
+        (d / name.replace("__", ".")).write_text(textwrap.dedent(text))
+    return d

@@ -4,12 +4,13 @@ import json
 import os
 import signal
 import sys
-import textwrap
 import threading
 import time
 
 import pytest
 from click.testing import CliRunner
+
+from support import plugin_dir
 
 from replylint import Document, InputError, lint
 from replylint.cli import main
@@ -272,9 +273,7 @@ def test_max_findings_default_is_100():
 
 
 def test_max_findings_never_drops_internal_errors(tmp_path):
-    plugins = tmp_path / "plugins"
-    plugins.mkdir()
-    (plugins / "boom.py").write_text(textwrap.dedent('''
+    plugins = plugin_dir(tmp_path, boom__py='''
         from replylint import check, hookimpl
 
         @check("demo.boom", "DEM009")
@@ -285,7 +284,7 @@ def test_max_findings_never_drops_internal_errors(tmp_path):
         @hookimpl
         def register_checks(register, config):
             register(boom)
-    '''))
+    ''')
     reg = build_registry([plugins], entry_points_group=None)
     report = Linter(Config(max_findings=3), reg).lint_document(
         Document(many_placeholders(10), "x.txt")
@@ -409,9 +408,7 @@ def test_check_timeout_zero_means_no_budget(slow_registry):
 
 
 def test_overrun_in_a_thread_is_measured_not_stopped(tmp_path):
-    d = tmp_path / "plugins"
-    d.mkdir()
-    (d / "nap.py").write_text(textwrap.dedent('''
+    d = plugin_dir(tmp_path, nap__py='''
         import time
         from replylint import Hit, check, hookimpl
 
@@ -424,7 +421,7 @@ def test_overrun_in_a_thread_is_measured_not_stopped(tmp_path):
         @hookimpl
         def register_checks(register, config):
             register(nap)
-    '''))
+    ''')
     reg = build_registry([d], entry_points_group=None)
     linter = Linter(Config(check_timeout=0.2, select=("demo.nap",)), reg)
     box = {}
@@ -442,9 +439,7 @@ def test_overrun_in_a_thread_is_measured_not_stopped(tmp_path):
 
 
 def test_unbudgeted_setup_is_neither_stopped_nor_counted(tmp_path):
-    d = tmp_path / "plugins"
-    d.mkdir()
-    (d / "model.py").write_text(textwrap.dedent('''
+    d = plugin_dir(tmp_path, model__py='''
         import time
         from replylint import Hit, check, hookimpl
         from replylint.limits import unbudgeted
@@ -464,7 +459,7 @@ def test_unbudgeted_setup_is_neither_stopped_nor_counted(tmp_path):
         @hookimpl
         def register_checks(register, config):
             register(model)
-    '''))
+    ''')
     reg = build_registry([d], entry_points_group=None)
     linter = Linter(Config(check_timeout=0.3, select=("demo.model",)), reg)
     report = linter.lint_document(Document("Hi there", "x.txt"))
@@ -486,9 +481,7 @@ def test_an_import_inside_a_check_is_not_interrupted(tmp_path, monkeypatch):
     pkg.mkdir()
     (pkg / "slow_import_mod.py").write_text("import time\ntime.sleep(0.6)\nVALUE = 42\n")
     monkeypatch.syspath_prepend(str(pkg))
-    d = tmp_path / "plugins"
-    d.mkdir()
-    (d / "imp.py").write_text(textwrap.dedent('''
+    d = plugin_dir(tmp_path, imp__py='''
         from replylint import Hit, check, hookimpl
 
         @check("demo.imp", "DEM032")
@@ -500,7 +493,7 @@ def test_an_import_inside_a_check_is_not_interrupted(tmp_path, monkeypatch):
         @hookimpl
         def register_checks(register, config):
             register(imp)
-    '''))
+    ''')
     reg = build_registry([d], entry_points_group=None)
     linter = Linter(Config(check_timeout=0.3, select=("demo.imp",)), reg)
     try:

@@ -8,6 +8,8 @@ import textwrap
 import pytest
 from click.testing import CliRunner
 
+from support import plugin_dir
+
 from replylint import Document
 from replylint.cli import main
 from replylint.config import Config
@@ -18,14 +20,6 @@ from replylint.plugins import build_registry
 @pytest.fixture(autouse=True)
 def _no_result_cache(monkeypatch):
     monkeypatch.setenv("REPLYLINT_NO_CACHE", "1")
-
-
-def plugin_dir(tmp_path, **files):
-    d = tmp_path / "plugins"
-    d.mkdir(exist_ok=True)
-    for name, text in files.items():
-        (d / name.replace("__", ".")).write_text(textwrap.dedent(text))
-    return d
 
 
 def registry(tmp_path, **files):

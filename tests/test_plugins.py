@@ -6,6 +6,8 @@ import textwrap
 
 import pytest
 
+from support import plugin_dir
+
 from replylint import Document, lint
 from replylint.config import Config
 from replylint.engine import Linter
@@ -29,14 +31,6 @@ def shout(doc, options):
 def register_checks(register, config):
     register(shout)
 '''
-
-
-def plugin_dir(tmp_path, **files):
-    d = tmp_path / "plugins"
-    d.mkdir(exist_ok=True)
-    for name, text in files.items():
-        (d / name.replace("__", ".")).write_text(textwrap.dedent(text))
-    return d
 
 
 def test_register_checks_from_drop_in_file(tmp_path):
