@@ -18,6 +18,8 @@ the time can be read off with word patterns. Each sentence is classified as
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from collections.abc import Iterator
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -160,41 +162,78 @@ def _opens_with_command(clause: str) -> bool:
     return False
 
 
-def classify(sentence: str) -> tuple[str, bool]:
-    """The kind of a whitespace-normalised sentence, and whether it names a time."""
-    timed = bool(TIME.search(sentence))
-    action = _has_action(sentence, timed)
-    if action:
-        return "commitment", timed
-    if GENERIC.search(sentence):
-        return "generic", timed
-    if (_imperative(sentence) or REQUEST.search(sentence) or ASK.search(sentence)
-            or ADVICE.search(sentence)):
-        return "request", timed
-    if RESOLVED.search(sentence) and not APOLOGY.search(sentence):
-        return "resolution", timed
-    return "other", timed
+class _Joined:
+    """A text's whitespace-normalised sentences joined by blank lines, so that each pattern
+    is searched once per text instead of once per sentence. No pattern above matches across
+    a blank line or depends on where its text starts or ends (``ASK`` alone is anchored, and
+    is asked of single sentences), so a sentence has a match in the joined text exactly when
+    it has one on its own."""
+
+    SEPARATOR = "\n\n"
+
+    def __init__(self, sentences: list[str]) -> None:
+        self.sentences = sentences
+        self.text = self.SEPARATOR.join(sentences)
+        self.starts: list[int] = []
+        pos = 0
+        for s in sentences:
+            self.starts.append(pos)
+            pos += len(s) + len(self.SEPARATOR)
+        self._having: dict[int, set[int]] = {}
+
+    def matches(self, regex: Prefiltered) -> Iterator[tuple[int, re.Match[str]]]:
+        """Each match of ``regex`` with the index of its sentence."""
+        starts = self.starts
+        for m in regex.finditer(self.text):
+            yield bisect_right(starts, m.start()) - 1, m
+
+    def having(self, regex: Prefiltered) -> set[int]:
+        """The indexes of the sentences ``regex`` finds something in (worked out once)."""
+        found = self._having.get(id(regex))
+        if found is None:
+            found = self._having[id(regex)] = {i for i, _ in self.matches(regex)}
+        return found
 
 
-def _has_action(sentence: str, timed: bool) -> bool:
-    """A first-person or team subject that does something concrete (now, next or already),
-    or anything at all with a time ("we'll be in touch by Friday")."""
+def _actions(joined: _Joined) -> tuple[set[int], set[int]]:
+    """Sentences with a first-person or team subject doing something concrete, and those
+    whose only such action is vague (one only when the sentence names a time: "we'll be in
+    touch by Friday")."""
+    concrete: set[int] = set()
+    vague: set[int] = set()
     for regex in (WE_WILL, WE_PROGRESSIVE, WE_DONE):
-        for m in regex.finditer(sentence):
+        for i, m in joined.matches(regex):
             verb = m.group(1).lower()
-            if verb in NOT_ACTIONS:
-                continue
-            if timed or verb not in VAGUE_ACTIONS:
-                return True
-    return bool(PASSIVE_PROMISE.search(sentence) or TO_YOU.search(sentence))
+            if verb not in NOT_ACTIONS:
+                (vague if verb in VAGUE_ACTIONS else concrete).add(i)
+    return concrete | joined.having(PASSIVE_PROMISE) | joined.having(TO_YOU), vague
+
+
+def _kind(joined: _Joined, i: int, action: bool) -> str:
+    """commitment | generic | request | resolution | other, for sentence ``i``."""
+    if action:
+        return "commitment"
+    if i in joined.having(GENERIC):
+        return "generic"
+    sentence = joined.sentences[i]
+    if (_imperative(sentence) or REQUEST.search(sentence)
+            or ("?" in sentence and ASK.search(sentence)) or i in joined.having(ADVICE)):
+        return "request"
+    if i in joined.having(RESOLVED) and i not in joined.having(APOLOGY):
+        return "resolution"
+    return "other"
 
 
 @lru_cache(maxsize=32)
 def clauses(text: str) -> tuple[Clause, ...]:
     """Each sentence of ``text`` read as a commitment, request, resolution or generic offer."""
+    spans = sentences(text)
+    # line breaks count as spaces: a wrapped "by\nFriday" names a time too
+    joined = _Joined([" ".join(text[s.start : s.end].split()) for s in spans])
+    timed = joined.having(TIME)
+    concrete, vague = _actions(joined)
     out = []
-    for s in sentences(text):
-        # line breaks count as spaces: a wrapped "by\nFriday" names a time too
-        kind, timed = classify(" ".join(text[s.start : s.end].split()))
-        out.append(Clause(s.start, s.end, kind, timed))
+    for i, s in enumerate(spans):
+        action = i in concrete or (i in vague and i in timed)
+        out.append(Clause(s.start, s.end, _kind(joined, i, action), i in timed))
     return tuple(out)

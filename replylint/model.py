@@ -18,12 +18,14 @@ from typing import Any, Literal
 Kind = Literal["draft", "macro"]
 
 #: URLs, email addresses, @handles and `code`: text that is not prose (see Document.prose)
-NON_PROSE = re.compile(
-    r"\b(?:https?://|ftp://|www\.)[^\s<>\"']{1,2000}"
-    r"|[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}"
-    r"|(?<![\w@])[@#]\w{1,50}"
-    r"|`[^`\n]{1,500}`"
-)
+_LINK = r"\b(?:https?://|ftp://|www\.)[^\s<>\"']{1,2000}"
+# possessive: giving back a character of the name can never make room for the "@"
+_ADDRESS = r"[\w.+-]{1,64}+@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}"
+_HANDLE_OR_CODE = r"(?<![\w@])[@#]\w{1,50}|`[^`\n]{1,500}`"
+NON_PROSE = re.compile(f"{_LINK}|{_ADDRESS}|{_HANDLE_OR_CODE}")
+#: the same for a text without "@", which holds no address: the address branch is tried at
+#: every character of every word
+_NON_PROSE_NO_AT = re.compile(f"{_LINK}|{_HANDLE_OR_CODE}")
 
 #: one of these is in every match of NON_PROSE
 _NON_PROSE_MARKS = ("://", "www.", "@", "#", "`")
@@ -229,7 +231,8 @@ class Document:
         text = self.author_text
         if not any(mark in text for mark in _NON_PROSE_MARKS):
             return text  # no link, address, handle or code: nothing to blank
-        return NON_PROSE.sub(lambda m: " " * len(m.group()), text)
+        pattern = NON_PROSE if "@" in text else _NON_PROSE_NO_AT
+        return pattern.sub(lambda m: " " * len(m.group()), text)
 
     @cached_property
     def customer_text(self) -> str:

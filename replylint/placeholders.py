@@ -24,16 +24,20 @@ _OTHERS = (
     r"|<(?P<angle_body>[A-Za-z][A-Za-z _-]{0,38}[A-Za-z])>)"
     r"|(?P<marker>\b(?:X{3,}|FILL ?IN|TODO|TBD)\b|\b(?i:lorem ipsum)\b)"
 )
+#: Every match starts at one of these characters or at a word: the lookahead in front of
+#: PATTERN rules out the other positions at once, instead of trying each alternative there.
+_START = r"(?=[{%*\[<]|(?<!\w)[A-Za-z_])"
 PATTERN = re.compile(
-    r"(?P<liquid_out>\{\{\{?[^{}\n]{0,200}?\}?\}\})"
+    _START + r"(?:(?P<liquid_out>\{\{\{?[^{}\n]{0,200}?\}?\}\})"
     r"|(?P<tag>\{%[^%\n]{0,200}?%\})"
     # broken merge fields, tried only where a well-formed one did not match (see MALFORMED)
     r"|(?P<one_close>\{\{[^{}\n]{1,200}?\}(?!\}))"
     r"|(?P<mixed>\{\{[^{}%\n]{1,200}?%\}|\{%[^{}%\n]{1,200}?\}\})"
     r"|(?P<one_open>(?<!\{)\{[ \t]*[A-Za-z_][\w.\[\]-]{0,100}[ \t]*\}\})"
     r"|(?P<unclosed>\{[{%](?![^{}]{0,300}[}%]\})[ \t]*[A-Za-z_][\w.\[\]-]{0,100})"
-    r"|(?P<no_open>(?<![\w.{}])[A-Za-z_]\w{0,40}(?:\.\w{1,40}){1,8}[ \t]*\}\})"
-    + _OTHERS
+    # possessive: giving back a word character can never make room for the "." or "}}"
+    r"|(?P<no_open>(?<![\w.{}])[A-Za-z_]\w{0,40}+(?:\.\w{1,40}+){1,8}+[ \t]*\}\})"
+    + _OTHERS + ")"
 )
 #: the same without the brace forms: most replies have no brace, and skip their cost
 _NO_BRACES = re.compile(_OTHERS[1:])

@@ -23,6 +23,9 @@ from functools import cache, lru_cache
 from typing import Any, NamedTuple
 
 WORD = re.compile(r"[^\W\d_](?:[\w'\u2019-]*\w)?|\d[\d,.:/-]*\d|\d")
+#: as many matches as WORD in any text, found without backtracking: the marks WORD leaves
+#: at a word's end cannot start a word, so taking them along changes no count
+WORD_COUNT = re.compile(r"[^\W\d_][\w'\u2019-]*+|\d[\d,.:/-]*+")
 # A sentence ends at . ! ? followed by space (not after "Mr." or "e.g."), or at a hard line
 # end: bullets, greetings and one-line paragraphs of an email are sentences of their own, while
 # a line wrapped mid-sentence (a long line running on) is joined first. In prose a link is
@@ -31,9 +34,11 @@ _END = (r"(?<![.!?]{2})"  # not from inside a run of marks ("...."): linear, sam
         r"(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bDr)(?<!\bSt)(?<!\be\.g)(?<!\bi\.e)(?<!\bvs)"
         r"(?<!\bNo)(?<!\bJr)(?<!\bSr)[.!?]+[\"')\]\u201d\u2019]*(?=\s)|(?=\n)"
         r"|(?<=\S)(?= {4,}[A-Z])")
-#: where a sentence can end (then checked with ``SENTENCE_END``): jumping between these is
-#: ``[^\n]*?(?:_END|$)`` without its lazy scan, which tried every alternative at every character
-END_CANDIDATE = re.compile(r"[.!?\n]|(?<=\S) {4,}[A-Z]")
+#: where a sentence can end (then checked with ``SENTENCE_END``): a mark, a line end, or the
+#: first of four spaces before a capital. Jumping between these is ``[^\n]*?(?:_END|$)``
+#: without its lazy scan, which tried every alternative at every character; the leading
+#: class lets ``re`` skip to the next candidate character without trying anything.
+END_CANDIDATE = re.compile(r"[.!?\n ](?:(?<=[^ ])|(?<=\S )(?= {3,}[A-Z]))")
 SENTENCE_END = re.compile(_END, re.S)
 BLOCK_START = re.compile(r"(?<![ \t])[ \t]*(?:$|[-*\u2022>]\s|\d{1,2}[.)]\s)")
 WRAP_WIDTH = 40  # a line at least this long that stops mid-sentence was wrapped
@@ -76,33 +81,46 @@ def _sentences(text: str) -> tuple[Sentence, ...]:
 @lru_cache(maxsize=32)
 def word_count(text: str) -> int:
     """How many words ``text`` has (several rules ask it of the same prose)."""
-    return len(WORD.findall(text))
+    return len(WORD_COUNT.findall(text))
 
 
 def _split(text: str) -> Iterator[Sentence]:
     text = unwrap(text)
-    pos, n = 0, len(text)
-    while pos < n:
-        end = _sentence_end(text, pos)
-        end = end if end > pos else pos + 1
-        chunk = text[pos:end]
-        words = len(WORD.findall(chunk))
-        if words:
-            lead = len(chunk) - len(chunk.lstrip())
-            yield Sentence(pos + lead, pos + len(chunk.rstrip()), words)
-        pos = end
+    start = 0
+    for end in _ends(text):
+        yield from _sentence(text, start, end)
+        start = end
 
 
-def _sentence_end(text: str, pos: int) -> int:
-    """Where the sentence starting at ``pos`` ends (the end of the text at the latest)."""
-    while True:
-        c = END_CANDIDATE.search(text, pos)
-        if c is None:
-            return len(text)
+def _ends(text: str) -> Iterator[int]:
+    """Where each sentence of ``text`` ends (the next starts there): the ends
+    ``[^\\n]*?(?:_END|$)`` finds from each start, reached by jumping between candidates."""
+    pos = 0
+    for c in END_CANDIDATE.finditer(text):
+        if c.start() < pos:  # inside the marks that ended the last sentence
+            continue
         m = SENTENCE_END.match(text, c.start())
-        if m:
-            return m.end()
-        pos = c.start() + 1
+        if not m:
+            continue
+        if m.end() > c.start():
+            pos = m.end()
+        else:  # an end before a line break or spaces: from there, the same candidate
+            # ends the next sentence at once, one character on (a blank one, never yielded)
+            if c.start() > pos:
+                yield c.start()
+            pos = c.start() + 1
+        yield pos
+    if pos < len(text):
+        yield len(text)
+
+
+def _sentence(text: str, start: int, end: int) -> Iterator[Sentence]:
+    """The sentence in ``text[start:end]``, without the spaces around it; none if blank."""
+    chunk = text[start:end]
+    words = len(WORD_COUNT.findall(chunk))
+    if words:
+        lead = len(chunk) - len(chunk.lstrip())
+        yield Sentence(start + lead, start + len(chunk.rstrip()), words)
 
 
 def paragraphs(text: str) -> Iterator[tuple[int, int]]:

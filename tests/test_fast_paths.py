@@ -138,9 +138,12 @@ def test_sentence_ends_match_the_lazy_pattern(seed):
     texts = _texts() + ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 60)))
                         for _ in range(4000)]
     for text in texts:
-        for pos in range(0, len(text), max(1, len(text) // 40)):
-            want = LAZY_SENTENCE.match(text, pos).end()  # type: ignore[union-attr]
-            assert readability._sentence_end(text, pos) == want, (text[pos:pos + 80], pos)
+        want, pos = [], 0
+        while pos < len(text):
+            end = LAZY_SENTENCE.match(text, pos).end()  # type: ignore[union-attr]
+            pos = end if end > pos else pos + 1
+            want.append(pos)
+        assert list(readability._ends(text)) == want, text[:200]
 
 
 def test_plain_liquid_outputs_read_like_python_liquid(monkeypatch):
@@ -209,3 +212,69 @@ def test_markdown_masking_skips_only_plain_prose():
     texts = ["".join(rnd.choice(pieces) for _ in range(rnd.randint(1, 8))) for _ in range(5000)]
     for text in texts + _texts():
         assert markdown.mask_markdown(text)[0] == full(text), repr(text)
+
+
+def test_start_classes_keep_every_match():
+    """``Prefiltered.scan`` (the regex behind a start-class lookahead) finds exactly what the
+    regex finds: spans and groups."""
+    found = _instances(Prefiltered)
+    with_class = [pre for pre in found if pre.scan is not pre.regex]
+    assert len(with_class) >= 20
+    texts = _texts()
+    for pre in with_class:
+        own = _literal_words(pre.regex.pattern)
+        for text in texts + _generated(own, 200, 11):
+            want = [(m.span(), m.groups()) for m in pre.regex.finditer(text)]
+            assert [(m.span(), m.groups()) for m in pre.scan.finditer(text)] == want, (
+                pre.scan.pattern[:80], text)
+
+
+def test_start_class_only_where_re_does_not_skip_alone():
+    from replylint.phrasescan import starting
+
+    time = re.compile(r"\b(?:today|tomorrow|by (?:friday|\d+))\b", re.I)
+    assert starting(time).pattern.startswith(r"(?=[\u0062\u0074])")  # b, t
+    days = re.compile(r"\b(?:today|\d+ days)\b", re.I)
+    assert starting(days).pattern.startswith(r"(?=[\d\u0074])")
+    assert starting(re.compile(r"(?<![\w'])[A-Z][A-Z']*[A-Z]")).pattern.startswith("(?=[")
+    for kept in (r"^Dear", r"[a-z]+ing", r"\bfoo|\w+", r"\b(?:a)?b?", r"(?i)\bsoon",
+                 r"\b(?:one|two)\b|\s", r"\b[a-z]+ly\b"):
+        pattern = re.compile(kept)
+        assert starting(pattern) is pattern, kept
+
+
+def test_word_count_counts_what_word_finds():
+    rng = random.Random(3)
+    alphabet = "ab3_'\u2019-,.:/ \n9Zé"
+    texts = _texts() + ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
+                        for _ in range(20000)]
+    for text in texts:
+        assert len(readability.WORD_COUNT.findall(text)) == len(readability.WORD.findall(text))
+
+
+def test_prose_of_a_text_without_at_sign_skips_the_address_branch():
+    from replylint import model
+
+    for text in _texts():
+        if "@" not in text:
+            assert model._NON_PROSE_NO_AT.sub("", text) == model.NON_PROSE.sub("", text)
+    doc = model.Document(source="d.txt", text="Write to help.desk@example.com or @acme.",
+                         kind="draft")
+    assert "@" not in doc.prose and "Write to" in doc.prose
+
+
+def test_clauses_read_each_sentence_as_it_reads_alone():
+    """``clauses`` searches all of a text's sentences at once, joined by blank lines: each
+    sentence must get the kind and time it gets when it is the only one."""
+    from replylint import clauses as c
+
+    compared = 0
+    for text in _texts():
+        for clause in c.clauses(text):
+            alone = c._Joined([" ".join(text[clause.start : clause.end].split())])
+            timed = 0 in alone.having(c.TIME)
+            concrete, vague = c._actions(alone)
+            kind = c._kind(alone, 0, 0 in concrete or (0 in vague and timed))
+            assert (clause.kind, clause.timed) == (kind, timed), text[clause.start : clause.end]
+            compared += 1
+    assert compared > 1000

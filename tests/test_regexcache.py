@@ -47,8 +47,8 @@ def test_loaded_patterns_match_like_compiled_ones(tmp_path, monkeypatch):
     from replylint.phrasescan import MIN_NEEDLE
 
     kinds = {kind for kind, _, _ in derived}
-    assert {"prefixes", f"needles{MIN_NEEDLE}"} <= kinds <= {"prefixes", f"needles{MIN_NEEDLE}",
-                                                              "reach"}
+    assert {"prefixes", f"needles{MIN_NEEDLE}", "start"} <= kinds <= {
+        "prefixes", f"needles{MIN_NEEDLE}", "reach", "start"}
     text = ("Hi Dana, I'm SO sorry: we'll refund order #123 by Friday 3pm. Call +1 555 0100, "
             "sk_live_4eC39HqLyjWDarjtT1zdp7dc, https://x.example/a?b=c. {{ticket.id}} ") * 3
     for entry in entries:

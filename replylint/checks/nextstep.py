@@ -112,8 +112,8 @@ def vague_timeline(doc, options):
     We'll get back to you by 5 pm tomorrow, Wednesday.
     ```
     """
-    text = unwrap(doc.prose)
-    for s in sentences(text):
+    text = unwrap(doc.prose)  # the sentences of the prose, with wrapped lines joined
+    for s in sentences(doc.prose):
         chunk = text[s.start : s.end]
         if not (OUR_PROMISE.search(chunk) or PASSIVE_PROMISE.search(chunk)
                 or TO_YOU.search(chunk)):

@@ -74,13 +74,13 @@ ALLOW = Option("allow", list, [], "values that are fine to send (compared withou
 
 #: 13-19 digits, plain or in the groupings printed on cards (4-4-4-4[-3], Amex 4-6-5,
 #: Diners 4-6-4), one separator throughout; not part of a longer number, word or URL path.
-CARD = re.compile(
+CARD = Prefiltered(re.compile(
     r"(?<![\w+/.,-])"
     r"(?:(?P<grouped>\d{4}(?P<s1>[ -])\d{4}(?P=s1)\d{4}(?P=s1)\d{1,4}(?:(?P=s1)\d{1,3})?"
     r"(?!(?P=s1)\d{3})|\d{4}(?P<s2>[ -])\d{6}(?P=s2)\d{4,5}(?!(?P=s2)\d{3}))"
     r"|(?P<plain>\d{13,19}))"
     r"(?![\w/]|[.,-]\d)"
-)
+))
 
 #: (name, prefix ranges as (low, high) over the same number of leading digits, lengths)
 ISSUERS: tuple[tuple[str, tuple[tuple[str, str], ...], frozenset[int]], ...] = (
@@ -187,7 +187,8 @@ IBAN_LENGTHS = {
     "TL": 23, "TN": 24, "TR": 26, "UA": 29, "VA": 22, "VG": 24, "XK": 20, "YE": 30,
 }
 #: Country code, two check digits, then 11-30 letters and digits with optional single spaces.
-IBAN = re.compile(r"(?<![\w/])[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}(?![A-Za-z0-9])")
+IBAN = Prefiltered(re.compile(
+    r"(?<![\w/])[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}(?![A-Za-z0-9])"))
 
 
 def iban_ok(compact: str) -> bool:
@@ -268,7 +269,8 @@ def iban(doc: Document, options) -> Iterator[Hit]:
 # --------------------------------------------------------------------------------------------
 # PRV003 US social security numbers
 
-SSN = re.compile(r"(?<![\w+/.,-])(\d{3})([- ])(\d{2})\2(\d{4})(?![\w/]|[.,-]\d)")
+SSN = Prefiltered(re.compile(
+    r"(?<![\w+/.,-])(\d{3})([- ])(\d{2})\2(\d{4})(?![\w/]|[.,-]\d)"))
 #: "SSN 123456789", "social security number: 123 45 6789" (any separator after a label)
 SSN_LABELLED = Prefiltered(re.compile(
     r"\b(?:ssn|ss#|social security(?: (?:number|no\.?|#))?)(?: (?:number|is|was|of))?"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from functools import cache
 
 from ..declarative import phrase_pattern
@@ -123,10 +124,12 @@ def long_paragraph(doc, options):
     ```
     """
     text = doc.prose
+    spans = sentences(text)  # no sentence runs across a blank line: each is in one paragraph
+    starts = [s.start for s in spans]
     for start, end in paragraphs(text):
-        chunk = text[start:end]
-        words = len(WORD.findall(chunk))
-        count = sum(1 for _ in sentences(chunk))
+        inside = spans[bisect_left(starts, start) : bisect_left(starts, end)]
+        words = sum(s.words for s in inside)
+        count = len(inside)
         limit = options["max_words"]
         if words > limit or (count > options["max_sentences"] and words > limit / 2):
             yield Hit(start, end, f"Paragraph of {words} words in {count} sentences: break it "
@@ -158,9 +161,9 @@ def wall_of_text(doc, options):
     (the two paragraphs that answer the question, and a link to the FAQ for the rest)
     ```
     """
-    words = list(WORD.finditer(doc.prose))
     budget = options["budget"]
-    if len(words) > budget:
+    if word_count(doc.prose) > budget:  # counted once for several rules
+        words = list(WORD.finditer(doc.prose))
         over = words[budget]
         yield Hit(over.start(), words[-1].end(), f"The reply has {len(words)} words, over the "
                   f"budget of {budget}: cut it down or link to an article for the detail")

@@ -213,7 +213,7 @@ EMPHASIS = frozenset(
     "NOT NEVER PLEASE MUST ALWAYS NOW IMMEDIATELY DO DON'T DONT ONLY ALL ANY NO URGENT "
     "IMPORTANT WARNING STOP VERY REALLY".split()
 )
-CAPS_WORD = re.compile(r"(?<![\w'])[A-Z][A-Z']*[A-Z](?![\w'])")
+CAPS_WORD = Prefiltered(re.compile(r"(?<![\w'])[A-Z][A-Z']*[A-Z](?![\w'])"))
 PUNCT = re.compile(r"[!?]*(?:!!|\?\?|\?!|!\?)[!?]*")
 CHEERFUL = Prefiltered(re.compile(
     r"\b(?:thanks?|thank you|congrat\w*|welcome|glad|happy|great|awesome|"
