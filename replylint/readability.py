@@ -78,6 +78,20 @@ def _sentences(text: str) -> tuple[Sentence, ...]:
     return tuple(_split(text))
 
 
+def sentences_in(text: str, start: int, end: int) -> tuple[Sentence, ...]:
+    """``sentences(text[start:end])``, read off ``sentences(text)`` (split once per text)
+    when none of those runs across ``start`` or ``end``: at a line start, as a zone's edges
+    are, the part then splits the same on its own."""
+    whole = sentences(text)
+    inside = []
+    for s in whole:
+        if s.start < start < s.end or s.start < end < s.end:
+            return sentences(text[start:end])  # a sentence runs over an edge: split the part
+        if start <= s.start < end:
+            inside.append(Sentence(s.start - start, s.end - start, s.words))
+    return tuple(inside)
+
+
 @lru_cache(maxsize=32)
 def word_count(text: str) -> int:
     """How many words ``text`` has (several rules ask it of the same prose)."""

@@ -152,7 +152,10 @@ def test_plain_liquid_outputs_read_like_python_liquid(monkeypatch):
     rng = random.Random(5)
     pieces = ["Hi ", "{{ a.b }}", "{{a}}", "{{ true }}", "{{- x.y -}}", "{{ x | upcase }}", "}}",
               "{{", "{% if a %}", "{% endif %}", " text ", "{{ a-b.c_d }}", "{{ x[0] }}", "\n",
-              "{{ ticket.requester.first_name }}", "%}"]
+              "{{ ticket.requester.first_name }}", "%}", '{{a.b | fallback: "there"}}',
+              "{{ x | f: 'a', 2 | g }}", "{{ x | f: there }}", '{{ x | f: "a}}" }}',
+              "{{ x | f: -1.5 | g: \"b\",3 }}", "{{ x|f:'a' }}", '{{ x | f: "%}" }}',
+              "{{ x | f: 1. }}", "{{ x | f: key: 1 }}", '{{ x | "a" }}', "{{ x | }}"]
     sources = [t for t in _texts() if "{{" in t]
     sources += ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 8))) for _ in range(3000)]
     compared = 0
@@ -278,3 +281,20 @@ def test_clauses_read_each_sentence_as_it_reads_alone():
             assert (clause.kind, clause.timed) == (kind, timed), text[clause.start : clause.end]
             compared += 1
     assert compared > 1000
+
+
+def test_sentences_of_a_part_read_off_the_whole_text():
+    """``sentences_in`` reuses the text's split for a part between line starts or ends (a
+    zone): it must give what splitting the part alone gives."""
+    rng = random.Random(5)
+    pieces = ["a", "b ", ".", "!", "?", "\n", "\n\n", "    A", "Mr.", "x" * 45, "- ", "1. ",
+              " ", "Thanks,", "\t", "e.g."]
+    texts = _texts() + ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 30)))
+                        for _ in range(20000)]
+    for text in texts:
+        starts = [0] + [i + 1 for i, c in enumerate(text) if c == "\n"]
+        ends = [i for i, c in enumerate(text) if c == "\n"] + [len(text)] + starts
+        start = rng.choice(starts)
+        end = rng.choice([e for e in ends if e >= start])
+        assert readability.sentences_in(text, start, end) == readability.sentences(
+            text[start:end]), (text, start, end)

@@ -8,7 +8,7 @@ from ..clauses import PASSIVE_PROMISE, TIME, TO_YOU, WE, clauses
 from ..hookspecs import hookimpl
 from ..model import Hit, Option, Severity, ZoneKind, check
 from ..phrasescan import Prefiltered
-from ..readability import sentences, unwrap, word_count
+from ..readability import sentences, sentences_in, unwrap, word_count
 
 
 def last_body_sentence(doc) -> tuple[int, int] | None:
@@ -18,7 +18,7 @@ def last_body_sentence(doc) -> tuple[int, int] | None:
     last = None
     for z in doc.zones:
         if z.kind in (ZoneKind.BODY, ZoneKind.GREETING):
-            for s in sentences(text[z.start : z.end]):
+            for s in sentences_in(text, z.start, z.end):
                 last = (z.start + s.start, z.start + s.end)
     return last
 

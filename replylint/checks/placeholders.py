@@ -302,15 +302,22 @@ def liquid_result(doc: Document, vendor: str) -> LiquidResult:
     return per_doc[vendor]
 
 
-#: ``{{ ticket.requester.first_name }}``: an output of a plain variable, no filter, no tag
+#: a filter argument that names no variable: a quoted string or a number
+_LITERAL_ARG = r"""(?:"[^"{}%\n]{0,100}"|'[^'{}%\n]{0,100}'|-?\d{1,10}(?:\.\d{1,10})?)"""
+#: ``| fallback: "there"``, ``| upcase``: a filter whose arguments are all literals
+_LITERAL_FILTER = (rf"\|[ \t]*[A-Za-z_][\w-]{{0,40}}[ \t]*"
+                   rf"(?::[ \t]*{_LITERAL_ARG}[ \t]*(?:,[ \t]*{_LITERAL_ARG}[ \t]*){{0,4}})?")
+#: ``{{ ticket.requester.first_name }}``, ``{{ ticket.requester.first_name | fallback: "there"
+#: }}``: an output of one plain variable, through filters with literal arguments only
 _SIMPLE_OUTPUT = re.compile(
-    r"\{\{-?[ \t]*([A-Za-z_][\w-]{0,60}(?:\.[A-Za-z_][\w-]{0,60}){0,12})[ \t]*-?\}\}")
+    r"\{\{-?[ \t]*([A-Za-z_][\w-]{0,60}(?:\.[A-Za-z_][\w-]{0,60}){0,12})[ \t]*"
+    rf"(?:{_LITERAL_FILTER}){{0,4}}-?\}}\}}")
 _LIQUID_LITERALS = frozenset({"true", "false", "nil", "null", "empty", "blank"})
 
 
 def _simple(source: str) -> LiquidResult | None:
-    """The result for a template made only of plain variable outputs (most macros), read
-    without python-liquid; None for anything else."""
+    """The result for a template made only of outputs of plain variables (most macros),
+    read without python-liquid; None for anything else."""
     if "{%" in source:
         return None
     found = list(_SIMPLE_OUTPUT.finditer(source))

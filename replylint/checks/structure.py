@@ -10,7 +10,7 @@ import re
 
 from ..hookspecs import hookimpl
 from ..model import Hit, Option, Severity, ZoneKind, check
-from ..readability import sentences
+from ..readability import sentences, sentences_in
 from .nextstep import last_body_sentence
 
 LINES = Option("min_lines", int, 3, "replies with fewer non-blank lines are not judged "
@@ -214,7 +214,7 @@ def missing_closing_line(doc, options):
         return
     text = doc.prose
     found = [(z.start + s.start, z.start + s.end) for z in body
-             for s in sentences(text[z.start : z.end])
+             for s in sentences_in(text, z.start, z.end)
              if not AGENT_TAG.fullmatch(" " + text[z.start + s.start : z.start + s.end])]
     if not found or any(COURTESY.search(text[a:b]) for a, b in found[-2:]):
         return
