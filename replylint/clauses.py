@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -180,6 +180,7 @@ class _Joined:
             self.starts.append(pos)
             pos += len(s) + len(self.SEPARATOR)
         self._having: dict[int, set[int]] = {}
+        self._actions: tuple[set[int], set[int]] | None = None
 
     def matches(self, regex: Prefiltered) -> Iterator[tuple[int, re.Match[str]]]:
         """Each match of ``regex`` with the index of its sentence."""
@@ -194,19 +195,21 @@ class _Joined:
             found = self._having[id(regex)] = {i for i, _ in self.matches(regex)}
         return found
 
-
-def _actions(joined: _Joined) -> tuple[set[int], set[int]]:
-    """Sentences with a first-person or team subject doing something concrete, and those
-    whose only such action is vague (one only when the sentence names a time: "we'll be in
-    touch by Friday")."""
-    concrete: set[int] = set()
-    vague: set[int] = set()
-    for regex in (WE_WILL, WE_PROGRESSIVE, WE_DONE):
-        for i, m in joined.matches(regex):
-            verb = m.group(1).lower()
-            if verb not in NOT_ACTIONS:
-                (vague if verb in VAGUE_ACTIONS else concrete).add(i)
-    return concrete | joined.having(PASSIVE_PROMISE) | joined.having(TO_YOU), vague
+    def actions(self) -> tuple[set[int], set[int]]:
+        """Sentences with a first-person or team subject doing something concrete, and those
+        whose only such action is vague (one only when the sentence names a time: "we'll be
+        in touch by Friday"). Worked out once."""
+        if self._actions is None:
+            concrete: set[int] = set()
+            vague: set[int] = set()
+            for regex in (WE_WILL, WE_PROGRESSIVE, WE_DONE):
+                for i, m in self.matches(regex):
+                    verb = m.group(1).lower()
+                    if verb not in NOT_ACTIONS:
+                        (vague if verb in VAGUE_ACTIONS else concrete).add(i)
+            concrete |= self.having(PASSIVE_PROMISE) | self.having(TO_YOU)
+            self._actions = concrete, vague
+        return self._actions
 
 
 def _kind(joined: _Joined, i: int, action: bool) -> str:
@@ -224,16 +227,49 @@ def _kind(joined: _Joined, i: int, action: bool) -> str:
     return "other"
 
 
+class _Reading:
+    """The clauses of one text, each read when first asked for, a block of sentences at a
+    time: a rule that only needs to know whether there is a next step stops at the first."""
+
+    BLOCK = 64  # sentences searched together (each alone reads the same: see _Joined)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.spans = sentences(text)
+        self._blocks: dict[int, _Joined] = {}
+        self._read: dict[int, Clause] = {}  # by sentence; filled in any order, same values
+
+    def _block(self, b: int) -> _Joined:
+        joined = self._blocks.get(b)
+        if joined is None:
+            text, part = self.text, self.spans[b * self.BLOCK : (b + 1) * self.BLOCK]
+            # line breaks count as spaces: a wrapped "by\nFriday" names a time too
+            joined = _Joined([" ".join(text[s.start : s.end].split()) for s in part])
+            self._blocks[b] = joined
+        return joined
+
+    def __iter__(self) -> Iterator[Clause]:
+        for i, s in enumerate(self.spans):
+            clause = self._read.get(i)
+            if clause is None:
+                joined, j = self._block(i // self.BLOCK), i % self.BLOCK
+                timed = j in joined.having(TIME)
+                concrete, vague = joined.actions()
+                action = j in concrete or (j in vague and timed)
+                clause = self._read[i] = Clause(s.start, s.end, _kind(joined, j, action), timed)
+            yield clause
+
+
 @lru_cache(maxsize=32)
+def _reading(text: str) -> _Reading:
+    return _Reading(text)
+
+
 def clauses(text: str) -> tuple[Clause, ...]:
     """Each sentence of ``text`` read as a commitment, request, resolution or generic offer."""
-    spans = sentences(text)
-    # line breaks count as spaces: a wrapped "by\nFriday" names a time too
-    joined = _Joined([" ".join(text[s.start : s.end].split()) for s in spans])
-    timed = joined.having(TIME)
-    concrete, vague = _actions(joined)
-    out = []
-    for i, s in enumerate(spans):
-        action = i in concrete or (i in vague and i in timed)
-        out.append(Clause(s.start, s.end, _kind(joined, i, action), i in timed))
-    return tuple(out)
+    return tuple(_reading(text))
+
+
+def any_clause(text: str, kinds: Collection[str]) -> bool:
+    """Whether some sentence of ``text`` is of one of ``kinds`` (reading no further)."""
+    return any(c.kind in kinds for c in _reading(text))

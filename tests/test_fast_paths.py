@@ -272,11 +272,15 @@ def test_clauses_read_each_sentence_as_it_reads_alone():
     from replylint import clauses as c
 
     compared = 0
-    for text in _texts():
+    long_text = "\n".join(_texts()[:400])  # many blocks of sentences
+    assert len(c.clauses(long_text)) > 3 * c._Reading.BLOCK
+    for text in [*_texts(), long_text]:
+        assert c.any_clause(text, ("request",)) == any(
+            k.kind == "request" for k in c.clauses(text))
         for clause in c.clauses(text):
             alone = c._Joined([" ".join(text[clause.start : clause.end].split())])
             timed = 0 in alone.having(c.TIME)
-            concrete, vague = c._actions(alone)
+            concrete, vague = alone.actions()
             kind = c._kind(alone, 0, 0 in concrete or (0 in vague and timed))
             assert (clause.kind, clause.timed) == (kind, timed), text[clause.start : clause.end]
             compared += 1

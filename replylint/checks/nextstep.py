@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ..clauses import PASSIVE_PROMISE, TIME, TO_YOU, WE, clauses
+from ..clauses import PASSIVE_PROMISE, TIME, TO_YOU, WE, any_clause
 from ..hookspecs import hookimpl
 from ..model import Hit, Option, Severity, ZoneKind, check
 from ..phrasescan import Prefiltered
@@ -60,7 +60,7 @@ def missing(doc, options):
     text = doc.prose
     if word_count(text) < options["min_words"]:
         return
-    if any(c.kind in ("commitment", "request", "resolution") for c in clauses(text)):
+    if any_clause(text, ("commitment", "request", "resolution")):
         return
     if LINK.search(doc.author_text):
         return  # "Here's how: <link>": reading it is the customer's next step
@@ -237,7 +237,7 @@ def unanswered_question(doc, options):
     text = doc.prose
     if not asked or word_count(text) < options["min_words"] or "?" in text:
         return
-    if any(c.kind == "request" for c in clauses(text)) or LINK.search(doc.author_text):
+    if any_clause(text, ("request",)) or LINK.search(doc.author_text):
         return  # asking for details or pointing to an answer counts as engaging
     reply = _keywords(text)
     if any(_keywords(q) & reply for q in asked):
