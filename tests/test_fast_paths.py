@@ -302,3 +302,21 @@ def test_sentences_of_a_part_read_off_the_whole_text():
         end = rng.choice([e for e in ends if e >= start])
         assert readability.sentences_in(text, start, end) == readability.sentences(
             text[start:end]), (text, start, end)
+
+
+def test_vague_timeline_looks_at_every_sentence_with_a_promise():
+    """``_touched`` keeps each sentence in which a promise pattern matches on its own."""
+    from replylint.checks import nextstep
+
+    promises = (nextstep.OUR_PROMISE, nextstep.PASSIVE_PROMISE, nextstep.TO_YOU)
+    words = [w for p in promises for w in _literal_words(p.regex.pattern)]
+    words += ["we", "I", "will", "be", "you", "your", "team", ".", "!", "?", "\n"]
+    kept = 0
+    for prose in _texts() + _generated(words, 3000, 13):
+        text, spans = readability.unwrap(prose), readability.sentences(prose)  # as the rule
+        touched = set(nextstep._touched(spans, promises, text))
+        for s in spans:
+            if any(p.search(text[s.start : s.end]) for p in promises):
+                assert s in touched, text[s.start : s.end]
+                kept += 1
+    assert kept > 150

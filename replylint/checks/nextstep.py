@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from collections.abc import Sequence
 
 from ..clauses import PASSIVE_PROMISE, TIME, TO_YOU, WE, any_clause
 from ..hookspecs import hookimpl
 from ..model import Hit, Option, Severity, ZoneKind, check
 from ..phrasescan import Prefiltered
-from ..readability import sentences, sentences_in, unwrap, word_count
+from ..readability import Sentence, sentences, sentences_in, unwrap, word_count
 
 
 def last_body_sentence(doc) -> tuple[int, int] | None:
@@ -113,10 +115,10 @@ def vague_timeline(doc, options):
     ```
     """
     text = unwrap(doc.prose)  # the sentences of the prose, with wrapped lines joined
-    for s in sentences(doc.prose):
+    promises = (OUR_PROMISE, PASSIVE_PROMISE, TO_YOU)
+    for s in _touched(sentences(doc.prose), promises, text):
         chunk = text[s.start : s.end]
-        if not (OUR_PROMISE.search(chunk) or PASSIVE_PROMISE.search(chunk)
-                or TO_YOU.search(chunk)):
+        if not any(p.search(chunk) for p in promises):
             continue
         vague = VAGUE.search(chunk)
         if vague:
@@ -128,6 +130,24 @@ def vague_timeline(doc, options):
             if back and not TIME.search(chunk):
                 yield Hit(s.start + back.start(), s.start + back.end(),
                           f"'{back.group()}' has no time: say when", ("by <day and time>",))
+
+
+def _touched(spans: Sequence[Sentence], patterns: Sequence[Prefiltered],
+             text: str) -> list[Sentence]:
+    """The sentences that some match of ``patterns`` in the whole ``text`` overlaps: the only
+    ones that can have a match on their own. A sentence has spaces (or the text's ends)
+    around it, as its own string has its ends, so its match is one of the text's, or lies
+    inside one (``finditer`` does not report overlapping matches)."""
+    starts = [s.start for s in spans]
+    hit: set[int] = set()
+    for pattern in patterns:
+        for m in pattern.finditer(text):
+            i = max(bisect_right(starts, m.start()) - 1, 0)
+            while i < len(spans) and spans[i].start < m.end():
+                if spans[i].end > m.start():
+                    hit.add(i)
+                i += 1
+    return [spans[i] for i in sorted(hit)]
 
 
 #: words are capped at 40 letters so that every match is short: on a long text only the
