@@ -146,8 +146,9 @@ def paragraphs(text: str) -> Iterator[tuple[int, int]]:
 
 class _Syllables(dict[str, list[list[str]]]):
     """What textstat reads as cmudict: word -> pronunciations, here one fake pronunciation of
-    as many stressed phones as the word has syllables. Unknown words raise KeyError, and
-    textstat falls back to Pyphen for them."""
+    as many stressed phones as the word has syllables. A word our table does not know gets
+    textstat's own fallback, Pyphen's hyphenation points plus one, worked out once per word
+    rather than at every use (a long document repeats its unknown words)."""
 
     def prefetch(self, words: list[str]) -> None:
         from .lexicon import lookup
@@ -157,6 +158,18 @@ class _Syllables(dict[str, list[list[str]]]):
             if count:
                 self[word] = [["1"] * count]
 
+    def __missing__(self, word: str) -> list[list[str]]:
+        count = _hyphenated.get(word)
+        if count is None:
+            if len(_hyphenated) > HYPHENATED_LIMIT:
+                _hyphenated.clear()
+            count = _hyphenated[word] = len(_pyphen().positions(word)) + 1
+        return [["1"] * count]
+
+
+#: Pyphen's syllable counts of words our table lacks (bounded: a service runs for weeks)
+_hyphenated: dict[str, int] = {}
+HYPHENATED_LIMIT = 200_000
 
 _syllables = _Syllables()
 _lock = threading.Lock()
@@ -182,6 +195,14 @@ def _textstat():  # type: ignore[no-untyped-def]
             del sys.modules["nltk"]
     _count_syllables.get_cmudict = lambda lang: _syllables
     return textstat
+
+
+def _pyphen() -> Any:
+    """The Pyphen instance textstat counts unknown words' syllables with."""
+    from textstat.backend.utils._get_pyphen import get_pyphen
+
+    lang = _textstat().flesch_kincaid_grade.__self__._textstatistics__lang  # set_lang()'s
+    return get_pyphen(lang)
 
 
 class _NoNltk(types.ModuleType):

@@ -102,3 +102,18 @@ def test_fix_leaves_stdin_alone(run_cli, write):
     write("replylint.toml", "select = ['RDB005']\n")
     p = run_cli("check", "--fix", "-", input="In order to go.\n")
     assert "fixed" not in p.stderr and "In order to" in p.stdout
+
+
+def test_unknown_words_get_textstats_own_syllable_count():
+    """A word the syllable table lacks is counted as textstat counts it (Pyphen's points
+    plus one), once per word, without being added to the table."""
+    from replylint import readability
+
+    readability.grade_and_ease("Blorptastic zyzzogeton replylint. " * 40)  # loads textstat
+    from textstat.backend.utils._get_pyphen import get_pyphen
+
+    for word in ("blorptastic", "zyzzogeton", "replylint"):
+        assert word not in readability._syllables
+        want = len(get_pyphen("en_US").positions(word)) + 1
+        assert readability._syllables[word] == [["1"] * want]
+        assert readability._hyphenated[word] == want
