@@ -179,7 +179,7 @@ class _Joined:
         for s in sentences:
             self.starts.append(pos)
             pos += len(s) + len(self.SEPARATOR)
-        self._having: dict[int, set[int]] = {}
+        self._having: dict[Prefiltered, set[int]] = {}
         self._actions: tuple[set[int], set[int]] | None = None
 
     def matches(self, regex: Prefiltered) -> Iterator[tuple[int, re.Match[str]]]:
@@ -190,9 +190,9 @@ class _Joined:
 
     def having(self, regex: Prefiltered) -> set[int]:
         """The indexes of the sentences ``regex`` finds something in (worked out once)."""
-        found = self._having.get(id(regex))
+        found = self._having.get(regex)
         if found is None:
-            found = self._having[id(regex)] = {i for i, _ in self.matches(regex)}
+            found = self._having[regex] = {i for i, _ in self.matches(regex)}
         return found
 
     def actions(self) -> tuple[set[int], set[int]]:
@@ -262,12 +262,9 @@ class _Reading:
 
 @lru_cache(maxsize=32)
 def _reading(text: str) -> _Reading:
+    """Each sentence of ``text`` read as a commitment, request, resolution or generic offer
+    (shared by the rules that ask about the same prose)."""
     return _Reading(text)
-
-
-def clauses(text: str) -> tuple[Clause, ...]:
-    """Each sentence of ``text`` read as a commitment, request, resolution or generic offer."""
-    return tuple(_reading(text))
 
 
 def any_clause(text: str, kinds: Collection[str]) -> bool:

@@ -18,8 +18,10 @@ import re
 import sys
 import threading
 import types
+from bisect import bisect_right
 from collections.abc import Iterator
 from functools import cache, lru_cache
+from operator import attrgetter
 from typing import Any, NamedTuple
 
 WORD = re.compile(r"[^\W\d_](?:[\w'\u2019-]*\w)?|\d[\d,.:/-]*\d|\d")
@@ -44,8 +46,11 @@ BLOCK_START = re.compile(r"(?<![ \t])[ \t]*(?:$|[-*\u2022>]\s|\d{1,2}[.)]\s)")
 WRAP_WIDTH = 40  # a line at least this long that stops mid-sentence was wrapped
 
 
+@lru_cache(maxsize=32)
 def unwrap(text: str) -> str:
-    """``text`` with the newlines of hard-wrapped prose turned into spaces (same length)."""
+    """``text`` with the newlines of hard-wrapped prose turned into spaces (same length).
+
+    Cached: the sentence split and two next-step rules unwrap the same prose."""
     chars = list(text)
     pos = text.find("\n")
     line_start = 0
@@ -84,11 +89,13 @@ def sentences_in(text: str, start: int, end: int) -> tuple[Sentence, ...]:
     are, the part then splits the same on its own."""
     whole = sentences(text)
     inside = []
-    for s in whole:
-        if s.start < start < s.end or s.start < end < s.end:
+    i = bisect_right(whole, start, key=attrgetter("end"))  # the first ending after start
+    while i < len(whole) and whole[i].start < end:
+        s = whole[i]
+        if s.start < start or s.end > end:
             return sentences(text[start:end])  # a sentence runs over an edge: split the part
-        if start <= s.start < end:
-            inside.append(Sentence(s.start - start, s.end - start, s.words))
+        inside.append(Sentence(s.start - start, s.end - start, s.words))
+        i += 1
     return tuple(inside)
 
 
