@@ -3,7 +3,13 @@
 Entries are keyed by a hash of the file's bytes, its name and a fingerprint of everything
 that could change its findings: replylint's version and code, the configuration, the
 plugins' files and the run's options (``--context``, ``--syntax``). Changing any of them
-misses the cache; nothing needs to be cleared by hand. One SQLite file in the cache
+misses the cache; nothing needs to be cleared by hand.
+
+A file is not even read again when its status (size, modification and change times, inode,
+device) is the one recorded with its key, as git's index does. Any write sets the change
+time, which no program can set back. Only a status recorded at least ``SETTLE_NS`` after the
+file's last change is kept: a file changed again within the same clock tick as the reading
+would keep its status (git's "racy" files). One SQLite file in the cache
 directory (``REPLYLINT_CACHE_DIR``, else ``~/.cache/replylint``) in WAL mode, so concurrent
 runs (two pre-commit hooks, CI jobs on one runner) read and write it safely. A cache that
 cannot be opened or written is switched off for the run with a note: it never fails a lint.
@@ -17,7 +23,7 @@ import marshal
 import os
 import sys
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -35,6 +41,10 @@ TRANSIENT = frozenset({INTERNAL_ERROR_CODE, "GRM000"})
 KEEP_DAYS = 30
 TOUCH_AFTER = 86400  # seconds
 BATCH = 500
+SETTLE_NS = 2_000_000_000
+#: where ``st_ctime`` is the time of the last change; on Windows it is the creation time, so
+#: there every file is read and hashed
+STATUS_TRUSTED = os.name == "posix"
 
 
 def canonical(value: Any) -> Any:
@@ -103,6 +113,28 @@ def _digest(value: Any) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def status(st: os.stat_result) -> str:
+    """What a file's status must still be for its recorded key to hold."""
+    return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}:{st.st_dev}"
+
+
+def settled(st: os.stat_result, before_ns: int) -> bool:
+    """Whether a file read after ``before_ns`` (a clock reading) was last changed long enough
+    before it that a later change must show in its status."""
+    return STATUS_TRUSTED and max(st.st_mtime_ns, st.st_ctime_ns) < before_ns - SETTLE_NS
+
+
+def file_key(fingerprint: str, folder: str, source: str) -> str:
+    """The key of a file's recorded status: the file as named from ``folder``, under one
+    fingerprint (so a change of settings reads every file again)."""
+    import hashlib
+
+    h = hashlib.blake2b(digest_size=20)
+    for part in (fingerprint, folder, source):
+        h.update(part.encode("utf-8", "surrogateescape") + b"\0")
+    return h.hexdigest()
+
+
 def entry_key(fingerprint: str, source: str, data: bytes) -> str:
     import hashlib  # here, not at the top: a one-draft run imports this module, never hashes
 
@@ -129,6 +161,8 @@ def _set_up(db: sqlite3.Connection) -> None:
             db.execute("PRAGMA synchronous=NORMAL")
             db.execute("CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, "
                        "reports BLOB NOT NULL, used REAL NOT NULL)")
+            db.execute("CREATE TABLE IF NOT EXISTS files (file TEXT PRIMARY KEY, "
+                       "status TEXT NOT NULL, key TEXT NOT NULL)")
             return
         except sqlite3.OperationalError as e:
             if "locked" not in str(e) or time.monotonic() > deadline:
@@ -143,13 +177,15 @@ def default_path() -> Path:
 
 
 class ResultCache:
-    """Packed reports by entry key, in one SQLite file."""
+    """Packed reports by entry key, and files' recorded statuses and keys, in one SQLite
+    file."""
 
     def __init__(self, path: Path | None = None) -> None:
         self.path = path or default_path()
         self.problem: str | None = None
         self._db: sqlite3.Connection | None = None
         self._pending: list[tuple[str, bytes, float]] = []
+        self._statuses: list[tuple[str, str, str]] = []
         self._hits: list[str] = []
 
     def _connect(self) -> sqlite3.Connection | None:
@@ -169,31 +205,46 @@ class ResultCache:
         self.problem = f"result cache {self.path} switched off: {e}"
         self._db = None
 
+    def _select(self, query: str, keys: list[str]) -> Iterator[tuple[Any, ...]]:
+        """Rows of ``query`` (``… IN ({})``) for ``keys``, ``BATCH`` keys per statement."""
+        db = self._connect()
+        if db is None:
+            return
+        for i in range(0, len(keys), BATCH):
+            chunk = keys[i : i + BATCH]
+            yield from db.execute(query.format(",".join("?" * len(chunk))), chunk)
+
     def get_many(self, keys: Iterable[str]) -> dict[str, list[Report]]:
         """The cached reports of the keys that are in the cache."""
         import sqlite3
 
-        db = self._connect()
-        keys = list(keys)
         found: dict[str, list[Report]] = {}
-        if db is None:
-            return found
         stale = time.time() - TOUCH_AFTER  # a hit marks its entry used, at most once a day
         try:
-            for i in range(0, len(keys), BATCH):
-                chunk = keys[i : i + BATCH]
-                marks = ",".join("?" * len(chunk))
-                rows = db.execute(
-                    f"SELECT key, reports, used FROM results WHERE key IN ({marks})", chunk
-                ).fetchall()
-                for key, reports, used in rows:
-                    found[key] = [unpack(r) for r in marshal.loads(reports)]
-                    if used < stale:
-                        self._hits.append(key)
+            for key, reports, used in self._select(
+                    "SELECT key, reports, used FROM results WHERE key IN ({})", list(keys)):
+                found[key] = [unpack(r) for r in marshal.loads(reports)]
+                if used < stale:
+                    self._hits.append(key)
         except (sqlite3.Error, ValueError, KeyError, TypeError, EOFError) as e:
             self._fail(e)
             return {}
         return found
+
+    def statuses(self, files: Iterable[str]) -> dict[str, tuple[str, str]]:
+        """The recorded ``(status, entry key)`` of the files (``file_key``) that have one."""
+        import sqlite3
+
+        try:
+            return {file: (st, key) for file, st, key in self._select(
+                "SELECT file, status, key FROM files WHERE file IN ({})", list(files))}
+        except sqlite3.Error as e:
+            self._fail(e)
+            return {}
+
+    def record_status(self, file: str, status: str, key: str) -> None:
+        """Record, when the run ends, that the file with this status has this entry key."""
+        self._statuses.append((file, status, key))
 
     def put(self, key: str, packed: list[dict[str, Any]]) -> None:
         """Store packed reports (``replylint.results.pack``) when the run ends."""
@@ -203,7 +254,7 @@ class ResultCache:
         """Write what this run added and forget entries unused for ``KEEP_DAYS`` days."""
         import sqlite3
 
-        db = self._connect() if self._pending or self._hits else None
+        db = self._connect() if self._pending or self._hits or self._statuses else None
         if db is None:  # an unchanged re-run writes nothing (or the cache is off)
             if self._db is not None:
                 self._db.close()
@@ -213,15 +264,90 @@ class ResultCache:
         try:
             db.execute("BEGIN IMMEDIATE")
             db.executemany("INSERT OR REPLACE INTO results VALUES (?, ?, ?)", self._pending)
+            db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?)", self._statuses)
             db.executemany("UPDATE results SET used = ? WHERE key = ?",
                            [(now, key) for key in self._hits])
-            db.execute("DELETE FROM results WHERE used < ?", (now - KEEP_DAYS * 86400,))
+            if db.execute("DELETE FROM results WHERE used < ?",
+                          (now - KEEP_DAYS * 86400,)).rowcount:
+                db.execute("DELETE FROM files WHERE key NOT IN (SELECT key FROM results)")
             db.execute("COMMIT")
         except sqlite3.Error as e:
             self._fail(e)
         finally:
             self._pending.clear()
             self._hits.clear()
+            self._statuses.clear()
             if self._db is not None:
                 self._db.close()
                 self._db = None
+
+
+#: a run this small is linted faster than the cache is opened (a pre-send check of one draft)
+MIN_FILES = 8
+MIN_BYTES = 64 << 10
+
+
+class RunCache:
+    """One run's use of the cache, batch by batch (a batch is a list of ``(target, status)``,
+    a target having ``source``, ``path`` and ``linter``): reports recalled by file status,
+    else by content; the reports and statuses the run learns are written when it ends."""
+
+    def __init__(self, cache: ResultCache, options: Mapping[str, Any]) -> None:
+        self.cache, self.options = cache, options
+        self.before = time.time_ns()  # every status of the run is taken after this
+        self.folder = os.getcwd()  # the files' names are relative to it
+        self._fingerprints: dict[int, str] = {}
+        #: the batch's files (by index): (file key, status) and entry keys
+        self._files: dict[int, tuple[str, os.stat_result | None]] = {}
+        self._keys: dict[int, str] = {}
+
+    def worth(self, batch: Sequence[tuple[Any, os.stat_result | None]]) -> bool:
+        files = [st for t, st in batch if t.path is not None]
+        return len(files) >= MIN_FILES or sum(st.st_size for st in files if st) >= MIN_BYTES
+
+    def _fingerprint(self, linter: Any) -> str:
+        if id(linter) not in self._fingerprints:
+            self._fingerprints[id(linter)] = linter_fingerprint(linter, **self.options)
+        return self._fingerprints[id(linter)]
+
+    def recall(self, batch: Sequence[tuple[Any, os.stat_result | None]]
+               ) -> dict[int, list[Report]]:
+        """Reports of the batch's files whose status is the one recorded: not read again."""
+        self._files = {n: (file_key(self._fingerprint(t.linter), self.folder, t.source), st)
+                       for n, (t, st) in enumerate(batch) if t.path is not None}
+        self._keys = {}
+        if not STATUS_TRUSTED:
+            return {}
+        recorded = self.cache.statuses(file for file, _ in self._files.values())
+        for n, (file, st) in self._files.items():
+            if st is not None and file in recorded and recorded[file][0] == status(st):
+                self._keys[n] = recorded[file][1]
+        found = self.cache.get_many(self._keys.values())
+        return {n: found[key] for n, key in self._keys.items() if key in found}
+
+    def look_up(self, batch: Sequence[tuple[Any, os.stat_result | None]],
+                jobs: Sequence[tuple[int, str, bytes]]) -> dict[int, list[Report]]:
+        """Reports of files read (``(index, source, bytes)``) whose bytes the cache knows."""
+        for n, source, data in jobs:
+            if n in self._files:
+                self._keys[n] = entry_key(self._fingerprint(batch[n][0].linter), source, data)
+        found = self.cache.get_many(self._keys[n] for n, _, _ in jobs if n in self._keys)
+        hits = {n: found[self._keys[n]] for n, _, _ in jobs
+                if n in self._keys and self._keys[n] in found}
+        for n in hits:
+            self._record(n)
+        return hits
+
+    def store(self, n: int, reports: list[Report], portable: list[Any]) -> None:
+        """Keep a freshly linted file's reports (``portable``: the same, or already packed)."""
+        if n in self._keys and storable(reports):
+            from .results import pack
+
+            self.cache.put(self._keys[n], [r if isinstance(r, dict) else pack(r)
+                                           for r in portable])
+            self._record(n)
+
+    def _record(self, n: int) -> None:
+        file, st = self._files[n]
+        if st is not None and settled(st, self.before):
+            self.cache.record_status(file, status(st), self._keys[n])

@@ -92,6 +92,16 @@ def main() -> None:
     from . import regexcache
 
     atexit.register(regexcache.save)  # the next run starts with these patterns compiled
+    _settled()
+
+
+def _settled() -> None:
+    """Modules, tables and plugins loaded so far live until the process ends: the cycle
+    collector is told not to walk them again (at each full collection, and at exit). This
+    was 6% of a one-draft check."""
+    import gc
+
+    gc.freeze()
 
 
 PROGRESS_MIN_FILES = 50
@@ -163,6 +173,7 @@ def check(paths, fmt, config_path, plugins_dir, select, ignore, fail_on, kind, c
         session = Session(fixed, {k: v for k, v in cli.items() if v}, exclude,
                           jobs=1 if fix else jobs, cache=cache, progress=_progress_bar)
         formatters = session.linter_for(session.config_for(Path.cwd())).registry.formatters
+        _settled()
         if fmt not in formatters:
             _fail(f"unknown format {fmt!r} (choose from {', '.join(sorted(formatters))})")
         context = context_file.read() if context_file else None

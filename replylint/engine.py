@@ -448,9 +448,10 @@ class Session:
             self._linters[key] = Linter(config)
         return self._linters[key]
 
-    def files(self, root: Path) -> Iterator[tuple[Path, Linter]]:
-        """Lintable files under a directory, each with its folder's linter: readers'
-        patterns, include/exclude, no loops (one config lookup per folder, not per file)."""
+    def files(self, root: Path) -> Iterator[tuple[str, Linter]]:
+        """Lintable files under a directory (named as ``str(root / …)`` names them), each with
+        its folder's linter: readers' patterns, include/exclude, no loops (one config lookup
+        per folder, not per file; no Path per file)."""
         config = self.config_for(root)
         readable = Patterns([p for r, _ in self.linter_for(config).registry.readers
                              for p in r.patterns])
@@ -462,6 +463,7 @@ class Session:
             here = Path(dirpath)
             dirnames[:] = sorted(d for d in dirnames if not config.is_excluded(here / d))
             linter = self.linter_for(self._folder_config(here))
+            prefix = "" if str(here) == "." else str(here) + os.sep
             for name in sorted(filenames):
                 if name in DEFAULT_EXCLUDE:
                     continue
@@ -470,10 +472,9 @@ class Session:
                         continue
                 elif not readable.matches(name):
                     continue
-                path = here / name
-                if config.exclude and config.is_excluded(path):
+                if config.exclude and config.is_excluded(here / name):
                     continue
-                yield path, linter
+                yield prefix + name, linter
 
     def run(
         self,
@@ -495,10 +496,10 @@ class Session:
                 path = Path(raw)
                 if path.is_dir():
                     config = self.config_for(path)
-                    targets += [_Target(str(p), p, linter, True) for p, linter in self.files(path)]
+                    targets += [_Target(p, p, linter, True) for p, linter in self.files(path)]
                 elif path.exists():
                     config = self.config_for(path)
-                    targets.append(_Target(str(path), path, self.linter_for(config), False))
+                    targets.append(_Target(str(path), str(path), self.linter_for(config), False))
                 else:
                     result.errors.append(InputError(str(path), "no such file or directory"))
                     continue
@@ -542,38 +543,45 @@ class Session:
         self, targets: Sequence[_Target], options: dict[str, Any], linters: list[Linter],
         pool: Any, done: Callable[[int], None],
     ) -> Iterator[tuple[Any, ...]]:
-        """The outcomes, batch by batch: cached reports, else reports from ``pool``."""
-        from .results import pack, unpack
+        """The outcomes, batch by batch: reports the cache recalls by file status (the file is
+        not read) or by content, else reports from ``pool``."""
+        from .results import unpack
 
         index = {id(linter): i for i, linter in enumerate(linters)}
-        fingerprints: dict[int, str] = {}
-        for batch, outcomes, jobs in _read_batches(targets, done):
-            keys: dict[int, str] = {}
-            if self.cache is not None and (len(jobs) >= CACHE_MIN_FILES
-                                           or sum(len(d) for _, _, d in jobs) >= CACHE_MIN_BYTES):
-                from .cache import entry_key, linter_fingerprint, storable
+        run_cache = None
+        if self.cache is not None:
+            from .cache import RunCache
 
-                for n, source, data in jobs:
-                    if batch[n].path is not None:
-                        i = index[id(batch[n].linter)]
-                        if i not in fingerprints:
-                            fingerprints[i] = linter_fingerprint(batch[n].linter, **options)
-                        keys[n] = entry_key(fingerprints[i], source, data)
-            cached = self.cache.get_many(keys.values()) if self.cache and keys else {}
-            todo = []
-            for n, source, data in jobs:
-                if n in keys and keys[n] in cached:
-                    outcomes[n] = ("reports", cached[keys[n]])
+            run_cache = RunCache(self.cache, options)
+        for batch in _batches(targets):
+            outcomes: list[tuple[Any, ...] | None] = [None] * len(batch)
+            cache = run_cache if run_cache is not None and run_cache.worth(batch) else None
+            for n, reports in (cache.recall(batch) if cache else {}).items():
+                outcomes[n] = ("reports", reports)
+                done(1)
+            jobs = []
+            for n, (t, _) in enumerate(batch):
+                if outcomes[n] is None:
+                    limit = t.linter.config.max_input_size
+                    try:
+                        data = (read_stream(sys.stdin.buffer, limit, t.source) if t.path is None
+                                else read_input(t.path, limit))
+                    except InputError as e:
+                        outcomes[n] = ("error", e.reason, False)
+                        done(1)
+                    else:
+                        jobs.append((n, t.source, data))
+            if cache:
+                for n, reports in cache.look_up(batch, jobs).items():
+                    outcomes[n] = ("reports", reports)
                     done(1)
-                else:
-                    todo.append((n, source, data))
-            work = [(index[id(batch[n].linter)], source, data) for n, source, data in todo]
-            for (n, _, _), outcome in zip(todo, pool.lint_all(work, done), strict=True):
+                jobs = [job for job in jobs if outcomes[job[0]] is None]
+            work = [(index[id(batch[n][0].linter)], source, data) for n, source, data in jobs]
+            for (n, _, _), outcome in zip(jobs, pool.lint_all(work, done), strict=True):
                 if outcome[0] == "reports":
                     reports = [r if isinstance(r, Report) else unpack(r) for r in outcome[1]]
-                    if n in keys and storable(reports):
-                        packed = [r if isinstance(r, dict) else pack(r) for r in outcome[1]]
-                        self.cache.put(keys[n], packed)  # type: ignore[union-attr]
+                    if cache:
+                        cache.store(n, reports, outcome[1])
                     outcome = ("reports", reports)
                 outcomes[n] = outcome
             yield from outcomes  # type: ignore[misc]
@@ -581,41 +589,32 @@ class Session:
 
 class _Target(NamedTuple):
     source: str
-    path: Path | None  # None: standard input
+    path: str | None  # None: standard input
     linter: Linter
     walked: bool  # met in a folder walk (a file no reader knows is skipped, not an error)
 
 
 BATCH_FILES = 2000
 BATCH_BYTES = 64 << 20
-#: a run this small is linted faster than the cache is opened (a pre-send check of one draft)
-CACHE_MIN_FILES = 8
-CACHE_MIN_BYTES = 64 << 10
 
 
-def _read_batches(
-    targets: Sequence[_Target], done: Callable[[int], None]
-) -> Iterator[tuple[Sequence[_Target], list[tuple[Any, ...] | None], list[tuple[int, str, bytes]]]]:
-    """Consecutive runs of targets, read: each with its outcomes so far (the files that could
-    not be read) and its jobs ``(index in the run, source, bytes)``; a run ends at
-    ``BATCH_FILES`` files or ``BATCH_BYTES`` bytes, so a huge library is never held whole."""
-    start, size = 0, 0
-    outcomes: list[tuple[Any, ...] | None] = []
-    jobs: list[tuple[int, str, bytes]] = []
-    for n, t in enumerate(targets):
-        limit = t.linter.config.max_input_size
-        try:
-            data = (read_stream(sys.stdin.buffer, limit, t.source) if t.path is None
-                    else read_input(t.path, limit))
-        except InputError as e:
-            outcomes.append(("error", e.reason, False))
-            done(1)
-        else:
-            outcomes.append(None)
-            jobs.append((n - start, t.source, data))
-            size += len(data)
-        if n + 1 - start >= BATCH_FILES or size >= BATCH_BYTES:
-            yield targets[start : n + 1], outcomes, jobs
-            start, size, outcomes, jobs = n + 1, 0, [], []
-    if start < len(targets):
-        yield targets[start:], outcomes, jobs
+def _batches(targets: Sequence[_Target]) -> Iterator[list[tuple[_Target, os.stat_result | None]]]:
+    """Consecutive runs of targets, each with its file's status (None: standard input, or
+    no status to be had, which reading the file will report); a run ends at ``BATCH_FILES``
+    files or ``BATCH_BYTES`` bytes, so a huge library is never held whole."""
+    batch: list[tuple[_Target, os.stat_result | None]] = []
+    size = 0
+    for t in targets:
+        st = None
+        if t.path is not None:
+            try:
+                st = os.stat(t.path)
+                size += st.st_size
+            except OSError:
+                pass
+        batch.append((t, st))
+        if len(batch) >= BATCH_FILES or size >= BATCH_BYTES:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch

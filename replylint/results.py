@@ -55,17 +55,22 @@ def unpack(packed: dict[str, Any]) -> Report:
 
 
 FIELDS = tuple(Finding.__dataclass_fields__)
+SEVERITY, REPLACEMENTS = FIELDS.index("severity"), FIELDS.index("replacements")
+SEVERITIES = {str(s): s for s in Severity}
 
 
 def _pack_finding(f: Finding) -> list[Any]:
     values = [getattr(f, name) for name in FIELDS]
-    values[FIELDS.index("severity")] = str(f.severity)
-    values[FIELDS.index("replacements")] = list(f.replacements)
+    values[SEVERITY] = str(f.severity)
+    values[REPLACEMENTS] = list(f.replacements)
     return values
 
 
-def _unpack_finding(values: list[Any]) -> Finding:
-    kw = dict(zip(FIELDS, values, strict=True))
-    kw["severity"] = Severity.parse(kw["severity"])
-    kw["replacements"] = tuple(kw["replacements"])
-    return Finding(**kw)
+def _unpack_finding(packed: list[Any]) -> Finding:
+    """The finding of a packed list (left as it is: the cache may still store it)."""
+    if len(packed) != len(FIELDS):
+        raise ValueError(f"a packed finding has {len(packed)} fields, not {len(FIELDS)}")
+    values = list(packed)
+    values[SEVERITY] = SEVERITIES[values[SEVERITY]]
+    values[REPLACEMENTS] = tuple(values[REPLACEMENTS])
+    return Finding(*values)

@@ -195,3 +195,115 @@ def test_runs_opening_a_new_cache_at_once_all_use_it(tmp_path):
         for p in procs:
             p.join(60)
         assert [p.exitcode for p in procs] == [0, 0, 0, 0], f"round {i}"
+
+
+# -- file status: an unchanged file is not even read -------------------------------------
+
+
+@pytest.fixture
+def reads(monkeypatch) -> list[str]:
+    """The names of the files each in-process run reads (cleared by ``lint_here``)."""
+    from replylint import engine
+
+    seen: list[str] = []
+    real = engine.read_input
+
+    def counting(path, limit):
+        seen.append(os.path.basename(path))
+        return real(path, limit)
+
+    monkeypatch.setattr(engine, "read_input", counting)
+    return seen
+
+
+def lint_here(root: Path, reads: list[str], monkeypatch) -> dict:
+    """A run of ``replylint check .`` in this process, as JSON; ``reads`` starts empty."""
+    from replylint.cache import ResultCache
+    from replylint.engine import Session
+
+    monkeypatch.chdir(root)
+    reads.clear()
+    result = Session(jobs=1, cache=ResultCache()).run(["."])
+    return result.to_json()
+
+
+@pytest.fixture
+def settled_at_once(monkeypatch):
+    """Files count as settled as soon as they are written (the real margin is 2 s)."""
+    from replylint import cache
+
+    monkeypatch.setattr(cache, "SETTLE_NS", 0)
+
+
+def test_an_unchanged_file_is_not_read_again(library, reads, monkeypatch, settled_at_once):
+    first = lint_here(library, reads, monkeypatch)
+    assert len(reads) == 30 and len(linted(library)) == 30
+    second = lint_here(library, reads, monkeypatch)
+    assert reads == [] and linted(library) == []
+    assert second == first
+
+
+def test_a_file_written_just_before_a_run_is_read_again(library, reads, monkeypatch):
+    """Within the margin a later write could keep the file's status: the next run reads it
+    (and finds its bytes unchanged, so it is still not linted again)."""
+    lint_here(library, reads, monkeypatch)
+    linted(library)
+    lint_here(library, reads, monkeypatch)
+    assert len(reads) == 30 and linted(library) == []
+
+
+@pytest.mark.parametrize("how", ["in place", "renamed over"])
+def test_a_change_that_keeps_size_and_time_is_seen(library, reads, monkeypatch, settled_at_once,
+                                                    how):
+    """The change time (and a new inode) betray an edit whose size and modification time
+    were put back, as an editor or `git checkout` of a same-length text can."""
+    lint_here(library, reads, monkeypatch)
+    linted(library)
+    path = library / "m07.txt"
+    before = path.stat()
+    text = path.read_text().replace("a photo", "a video")
+    if how == "in place":
+        path.write_text(text)
+    else:
+        (library / "m07.new").write_text(text)
+        os.replace(library / "m07.new", path)
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert path.stat().st_size == before.st_size
+    after = lint_here(library, reads, monkeypatch)
+    assert reads == ["m07.txt"] and linted(library) == ["m07.txt"]
+    lines = {f["match"] for d in after["documents"] if d["source"] == "m07.txt"
+             for f in d["findings"]}
+    assert lines and all("photo" not in m for m in lines)
+
+
+def test_a_recorded_status_whose_reports_are_gone_reads_the_file(library, reads, monkeypatch,
+                                                                  settled_at_once):
+    import sqlite3
+
+    first = lint_here(library, reads, monkeypatch)
+    linted(library)
+    with sqlite3.connect(Path(os.environ["REPLYLINT_CACHE_DIR"]) / "results.sqlite3") as db:
+        db.execute("DELETE FROM results")
+    assert lint_here(library, reads, monkeypatch) == first
+    assert len(reads) == 30 and len(linted(library)) == 30
+
+
+def test_a_change_of_settings_reads_every_file_again(library, reads, monkeypatch,
+                                                     settled_at_once):
+    lint_here(library, reads, monkeypatch)
+    linted(library)
+    (library / "replylint.toml").write_text(
+        'plugins-dir = ["plugins"]\n[rules."readability.long-sentence"]\nmax_words = 12\n')
+    lint_here(library, reads, monkeypatch)
+    assert len(reads) == 30 and len(linted(library)) == 30
+
+
+def test_statuses_are_not_trusted_where_ctime_is_not_a_change_time(library, reads, monkeypatch,
+                                                                    settled_at_once):
+    from replylint import cache
+
+    monkeypatch.setattr(cache, "STATUS_TRUSTED", False)  # as on Windows
+    lint_here(library, reads, monkeypatch)
+    linted(library)
+    lint_here(library, reads, monkeypatch)
+    assert len(reads) == 30 and linted(library) == []

@@ -21,8 +21,11 @@ def write_text(result, out, color):
         smap = report.document.source_map
         secrets = [f for f in report.findings if f.sensitive]
         for f in report.findings:
-            where = style(f"{f.source}:{f.line}:{f.column}:", bold=True)
-            code = style(f.code, fg=COLORS[f.severity], bold=True)
+            where = f"{f.source}:{f.line}:{f.column}:"
+            code = f.code
+            if color:
+                where = style(where, bold=True)
+                code = style(code, fg=COLORS[f.severity], bold=True)
             macro = f" (macro {f.name!r})" if f.name else ""
             parts.append(f"{where} {code} [{f.rule}] {f.message}{macro}\n")
             if f.rule.startswith("replylint."):
@@ -37,12 +40,12 @@ def write_text(result, out, color):
                     line = line[:begin] + mask(line[begin:stop], keep) + line[stop:]
             width = (f.end_column if f.end_line == f.line else len(line) + 1) - f.column
             gutter = f"{f.line:>5} | "
-            parts.append(f"{gutter}{line}\n")
-            carets = " " * (len(gutter) - 2) + "| " + " " * (f.column - 1) + "^" * max(width, 1)
-            parts.append(style(carets, fg=COLORS[f.severity]) + "\n")
+            pad = " " * (len(gutter) - 2)
+            carets = f"{pad}| {' ' * (f.column - 1)}{'^' * max(width, 1)}"
+            parts.append(f"{gutter}{line}\n{style(carets, fg=COLORS[f.severity])}\n")
             if f.replacements:
                 shown = ", ".join(repr(r) for r in f.replacements[:3])
-                parts.append(f"{' ' * (len(gutter) - 2)}= suggestion: {shown}\n")
+                parts.append(f"{pad}= suggestion: {shown}\n")
     for e in result.errors:
         parts.append(style(f"{e.source}: error: {e.reason}", fg="red") + "\n")
     for msg in result.plugin_errors:
