@@ -21,7 +21,6 @@ import re
 from bisect import bisect_right
 from collections.abc import Collection, Iterator
 from functools import lru_cache
-from typing import NamedTuple
 
 from .phrasescan import Prefiltered
 from .readability import sentences
@@ -137,13 +136,6 @@ TIME = Prefiltered(re.compile(
 ))
 
 
-class Clause(NamedTuple):
-    start: int
-    end: int
-    kind: str  # commitment | request | resolution | generic | other
-    timed: bool
-
-
 def _imperative(sentence: str) -> bool:
     """Whether the sentence, or a clause of it after a comma or dash, opens with a command
     ("If you haven't already, try reinstalling…")."""
@@ -181,6 +173,7 @@ class _Joined:
             pos += len(s) + len(self.SEPARATOR)
         self._having: dict[Prefiltered, set[int]] = {}
         self._actions: tuple[set[int], set[int]] | None = None
+        self._committed: set[int] | None = None
 
     def matches(self, regex: Prefiltered) -> Iterator[tuple[int, re.Match[str]]]:
         """Each match of ``regex`` with the index of its sentence."""
@@ -197,8 +190,7 @@ class _Joined:
 
     def actions(self) -> tuple[set[int], set[int]]:
         """Sentences with a first-person or team subject doing something concrete, and those
-        whose only such action is vague (one only when the sentence names a time: "we'll be
-        in touch by Friday"). Worked out once."""
+        whose only such action is vague. Worked out once."""
         if self._actions is None:
             concrete: set[int] = set()
             vague: set[int] = set()
@@ -211,25 +203,33 @@ class _Joined:
             self._actions = concrete, vague
         return self._actions
 
+    def committed(self) -> set[int]:
+        """Sentences that commit us: a concrete action, or a vague one with a time ("we'll be
+        in touch by Friday"). The time is looked for only when a vague action needs it."""
+        if self._committed is None:
+            concrete, vague = self.actions()
+            vague = vague - concrete
+            self._committed = concrete | (vague & self.having(TIME)) if vague else concrete
+        return self._committed
 
-def _kind(joined: _Joined, i: int, action: bool) -> str:
-    """commitment | generic | request | resolution | other, for sentence ``i``."""
-    if action:
-        return "commitment"
-    if i in joined.having(GENERIC):
-        return "generic"
-    sentence = joined.sentences[i]
-    if (_imperative(sentence) or REQUEST.search(sentence)
-            or ("?" in sentence and ASK.search(sentence)) or i in joined.having(ADVICE)):
-        return "request"
-    if i in joined.having(RESOLVED) and i not in joined.having(APOLOGY):
-        return "resolution"
-    return "other"
+    def kind(self, i: int) -> str:
+        """commitment | generic | request | resolution | other, for sentence ``i``."""
+        if i in self.committed():
+            return "commitment"
+        if i in self.having(GENERIC):
+            return "generic"
+        sentence = self.sentences[i]
+        if (_imperative(sentence) or REQUEST.search(sentence)
+                or ("?" in sentence and ASK.search(sentence)) or i in self.having(ADVICE)):
+            return "request"
+        if i in self.having(RESOLVED) and i not in self.having(APOLOGY):
+            return "resolution"
+        return "other"
 
 
 class _Reading:
-    """The clauses of one text, each read when first asked for, a block of sentences at a
-    time: a rule that only needs to know whether there is a next step stops at the first."""
+    """The sentences of one text, joined a block at a time when first needed: a rule that
+    only needs to know whether there is a next step stops at the first."""
 
     BLOCK = 64  # sentences searched together (each alone reads the same: see _Joined)
 
@@ -237,36 +237,31 @@ class _Reading:
         self.text = text
         self.spans = sentences(text)
         self._blocks: dict[int, _Joined] = {}
-        self._read: dict[int, Clause] = {}  # by sentence; filled in any order, same values
 
-    def _block(self, b: int) -> _Joined:
-        joined = self._blocks.get(b)
-        if joined is None:
-            text, part = self.text, self.spans[b * self.BLOCK : (b + 1) * self.BLOCK]
-            # line breaks count as spaces: a wrapped "by\nFriday" names a time too
-            joined = _Joined([" ".join(text[s.start : s.end].split()) for s in part])
-            self._blocks[b] = joined
-        return joined
-
-    def __iter__(self) -> Iterator[Clause]:
-        for i, s in enumerate(self.spans):
-            clause = self._read.get(i)
-            if clause is None:
-                joined, j = self._block(i // self.BLOCK), i % self.BLOCK
-                timed = j in joined.having(TIME)
-                concrete, vague = joined.actions()
-                action = j in concrete or (j in vague and timed)
-                clause = self._read[i] = Clause(s.start, s.end, _kind(joined, j, action), timed)
-            yield clause
+    def blocks(self) -> Iterator[_Joined]:
+        text = self.text
+        for b in range(0, len(self.spans), self.BLOCK):
+            joined = self._blocks.get(b)
+            if joined is None:
+                # line breaks count as spaces: a wrapped "by\nFriday" names a time too
+                part = self.spans[b : b + self.BLOCK]
+                joined = self._blocks[b] = _Joined([" ".join(text[s.start : s.end].split())
+                                                    for s in part])
+            yield joined
 
 
 @lru_cache(maxsize=32)
 def _reading(text: str) -> _Reading:
-    """Each sentence of ``text`` read as a commitment, request, resolution or generic offer
-    (shared by the rules that ask about the same prose)."""
+    """The sentences of ``text``, ready to be read as commitments, requests, resolutions or
+    generic offers (shared by the rules that ask about the same prose)."""
     return _Reading(text)
 
 
 def any_clause(text: str, kinds: Collection[str]) -> bool:
     """Whether some sentence of ``text`` is of one of ``kinds`` (reading no further)."""
-    return any(c.kind in kinds for c in _reading(text))
+    for joined in _reading(text).blocks():
+        if "commitment" in kinds and joined.committed():
+            return True  # found without reading what the other sentences are
+        if any(joined.kind(i) in kinds for i in range(len(joined.sentences))):
+            return True
+    return False

@@ -197,11 +197,27 @@ def _textstat():  # type: ignore[no-untyped-def]
     try:
         import textstat
         from textstat.backend.counts import _count_syllables
+        from textstat.backend.metrics import _syllables_per_word
     finally:
         if real is None and isinstance(sys.modules.get("nltk"), _NoNltk):
             del sys.modules["nltk"]
     _count_syllables.get_cmudict = lambda lang: _syllables
+    if getattr(_syllables_per_word, "count_syllables", None) is _count_syllables.count_syllables:
+        _syllables_per_word.count_syllables = _count_each_word_once
     return textstat
+
+
+def _count_each_word_once(text: str, lang: str) -> int:
+    """textstat's ``count_syllables`` (the formulas' syllables) with each distinct word
+    counted once: it looks up every use of every word, and a long text repeats its words.
+    textstat reads a word's count off our table as its number of stressed phones, which the
+    table gives as a list of that length."""
+    from collections import Counter
+
+    from textstat.backend.selections._list_words import list_words
+
+    return sum(len(_syllables[word][0]) * n
+               for word, n in Counter(list_words(text, lowercase=True)).items())
 
 
 def _pyphen() -> Any:
@@ -209,7 +225,47 @@ def _pyphen() -> Any:
     from textstat.backend.utils._get_pyphen import get_pyphen
 
     lang = _textstat().flesch_kincaid_grade.__self__._textstatistics__lang  # set_lang()'s
+    _hyphenation(lang)
     return get_pyphen(lang)
+
+
+@cache
+def _hyphenation(lang: str) -> None:
+    """Pyphen's parsed dictionary for ``lang``, put in Pyphen's own cache from a copy in the
+    cache directory; without one, Pyphen parses the dictionary (70 ms, once per process)
+    and the copy is written for the next process. The copy is keyed by Pyphen's version and
+    the dictionary file's size and time, and is not written for a dictionary with
+    nonstandard hyphenation (whose values marshal cannot hold)."""
+    import marshal
+    import os
+
+    import pyphen
+
+    from .cachedir import cache_dir
+
+    path = pyphen.LANGUAGES.get(pyphen.language_fallback(lang) or "")
+    if path is None or path in pyphen.hdcache:
+        return
+    st = path.stat()
+    copy = cache_dir() / (f"hyphenation-{pyphen.__version__}-{path.stem}-{st.st_size}-"
+                          f"{st.st_mtime_ns}.marshal")
+    try:
+        patterns, maxlen = marshal.loads(copy.read_bytes())
+        parsed = object.__new__(pyphen.HyphDict)
+        parsed.patterns, parsed.cache, parsed.maxlen = patterns, {}, maxlen
+        pyphen.hdcache[path] = parsed
+        return
+    except (OSError, ValueError, EOFError, TypeError):  # none yet, or damaged: parse
+        pass
+    parsed = pyphen.hdcache[path] = pyphen.HyphDict(path)
+    try:
+        data = marshal.dumps((parsed.patterns, parsed.maxlen))
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        tmp = copy.with_name(f"{copy.name}.{os.getpid()}.tmp")
+        tmp.write_bytes(data)
+        os.replace(tmp, copy)  # atomic: a concurrent run reads the old file or the new one
+    except (ValueError, OSError):
+        pass
 
 
 class _NoNltk(types.ModuleType):

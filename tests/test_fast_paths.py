@@ -267,23 +267,29 @@ def test_prose_of_a_text_without_at_sign_skips_the_address_branch():
 
 
 def test_clauses_read_each_sentence_as_it_reads_alone():
-    """``clauses`` searches all of a text's sentences at once, joined by blank lines: each
-    sentence must get the kind and time it gets when it is the only one."""
+    """The clause reading searches all of a text's sentences at once, joined by blank lines,
+    a block at a time: each sentence must get the kind it gets when it is the only one, and
+    ``any_clause`` (which stops early) the answer of reading them all."""
     from replylint import clauses as c
 
     compared = 0
     long_text = "\n".join(_texts()[:400])  # many blocks of sentences
-    assert len(list(c._reading(long_text))) > 3 * c._Reading.BLOCK
+    assert len(list(c._reading(long_text).blocks())) > 3
     for text in [*_texts(), long_text]:
-        assert c.any_clause(text, ("request",)) == any(
-            k.kind == "request" for k in c._reading(text))
-        for clause in c._reading(text):
-            alone = c._Joined([" ".join(text[clause.start : clause.end].split())])
-            timed = 0 in alone.having(c.TIME)
-            concrete, vague = alone.actions()
-            kind = c._kind(alone, 0, 0 in concrete or (0 in vague and timed))
-            assert (clause.kind, clause.timed) == (kind, timed), text[clause.start : clause.end]
-            compared += 1
+        kinds = []
+        for joined in c._reading(text).blocks():
+            for i, sentence in enumerate(joined.sentences):
+                alone = c._Joined([sentence])
+                timed = 0 in alone.having(c.TIME)
+                concrete, vague = alone.actions()
+                action = 0 in concrete or (0 in vague and timed)
+                kind = "commitment" if action else alone.kind(0)
+                assert joined.kind(i) == kind, sentence
+                kinds.append(kind)
+                compared += 1
+        for wanted in [("request",), ("commitment", "request", "resolution"), ("resolution",),
+                       ("commitment",)]:
+            assert c.any_clause(text, wanted) == any(k in wanted for k in kinds)
     assert compared > 1000
 
 
@@ -320,3 +326,64 @@ def test_vague_timeline_looks_at_every_sentence_with_a_promise():
                 assert s in touched, text[s.start : s.end]
                 kept += 1
     assert kept > 150
+
+
+def test_syllables_are_counted_as_textstat_counts_them():
+    """The formulas count each distinct word's syllables once: the same totals as textstat's
+    own count of every use, on real replies and on text that repeats and mixes words."""
+    from replylint import readability
+
+    readability.grade_and_ease("Blorptastic zyzzogeton replylint. " * 40)  # loads textstat
+    from textstat.backend.counts._count_syllables import count_syllables
+    from textstat.backend.metrics import _syllables_per_word
+
+    assert _syllables_per_word.count_syllables is readability._count_each_word_once
+    rng = random.Random(3)
+    words = ["the", "refund", "isn't", "rock'n'roll", "e-mail", "Zyzzogeton", "re-download",
+             "don't", "’", "'quoted'", "naïve", "café", "2024", "x-ray", "...", "Hello!", "I"]
+    texts = [" ".join(rng.choice(words) for _ in range(rng.randint(0, 60)))
+             for _ in range(300)]
+    texts += _texts()
+    for text in texts:
+        readability._syllables.prefetch(readability.WORD.findall(text))
+        assert readability._count_each_word_once(text, "en_US") == count_syllables.__wrapped__(
+            text, "en_US"), text
+
+
+def test_wall_of_text_finds_the_last_word_without_reading_every_word():
+    """The rule's span ends at the last word, found from a space or line break near the end
+    (no word holds one): the same span as listing every word, also when the text ends in a
+    long stretch without words, or without spaces."""
+    from replylint.checks.readability import wall_of_text
+    from replylint.model import Document
+
+    rng = random.Random(8)
+    tails = ["", " " * 1500, "." * 1500, "-" * 3000, "\n" * 1200 + "x", "a" * 2000,
+             "word " * 300, "... !!! " * 400, "e-mail's 1.2.3 " * 150]
+    compared = 0
+    for prose in _texts()[:200] + _generated(["refund", "we'll", "1,000", "x-ray"], 200, 9):
+        for tail in rng.sample(tails, 3):
+            text = prose + tail
+            doc = Document(text=text, source="t.txt", kind="draft")
+            words = list(readability.WORD.finditer(doc.prose))
+            for budget in {0, 3, max(len(words) - 1, 0)}:
+                hits = list(wall_of_text.func(doc, {"budget": budget}))
+                if 0 <= budget < len(words):
+                    assert [(h.start, h.end) for h in hits] == [
+                        (words[budget].start(), words[-1].end())], (budget, text[-80:])
+                    compared += 1
+                else:
+                    assert hits == []
+    assert compared > 1000
+
+
+def test_a_token_inside_a_link_is_found_by_bisection():
+    """The API-key rule asks whether a token starts inside a link or address: by bisection
+    over the ``finditer`` spans, the same answer as looking at each span."""
+    from replylint.checks.privacy import _OPAQUE, _inside
+
+    for text in _texts():
+        spans = [m.span() for m in _OPAQUE.finditer(text)]
+        starts, ends = [s for s, _ in spans], [e for _, e in spans]
+        for at in range(0, len(text), 7):
+            assert _inside((starts, ends), at) == any(s <= at < e for s, e in spans)

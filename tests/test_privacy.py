@@ -188,6 +188,8 @@ def test_every_rule_is_an_error_and_has_the_privacy_code():
     "1" * 100_000, "4111 " * 20_000, "GB82" + "A" * 100_000, "aB3" * 30_000,
     "-----BEGIN PRIVATE KEY-----\n" + " " * 100_000, "password is " * 8_000,
     "eyJ" + "a" * 50_000 + ".eyJ" + "b" * 50_000, "sk-proj-" + "aT3BlbkFJ" * 10_000,
+    # many links and many long tokens: each token was checked against every link
+    "https://example.com/p " * 20_000 + "aB3dE5fG7hJ9kL1mN3pQ5x " * 4_000,
 ])
 def test_hostile_input_stays_fast(text):
     """Bounded, unambiguous patterns: 100 kB of worst-case text lints in linear time.

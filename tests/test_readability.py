@@ -117,3 +117,41 @@ def test_unknown_words_get_textstats_own_syllable_count():
         want = len(get_pyphen("en_US").positions(word)) + 1
         assert readability._syllables[word] == [["1"] * want]
         assert readability._hyphenated[word] == want
+
+
+def test_hyphenation_dictionary_is_parsed_once_per_machine(tmp_path, monkeypatch):
+    """Pyphen's dictionary (for words the syllable table lacks) is read from a copy in the
+    cache directory after the first run: the same hyphenation points as Pyphen's own parse,
+    and a damaged copy is parsed again."""
+    import pyphen
+
+    from replylint import readability
+
+    readability._textstat()
+    lang = "en_US"
+    monkeypatch.setenv("REPLYLINT_CACHE_DIR", str(tmp_path))
+    words = ["zyzzogeton", "replylint", "blorptastic", "hyphenation", "supercalifragilistic",
+             "unbelievably", "a", "naïve", "x-ray", "rock'n'roll"]
+    path = pyphen.LANGUAGES[pyphen.language_fallback(lang)]
+    monkeypatch.setattr(pyphen, "hdcache", {path: pyphen.HyphDict(path)})  # Pyphen's parse
+    want = [pyphen.Pyphen(lang=lang).positions(w) for w in words]
+    for damage in (None, b"not marshal data"):
+        monkeypatch.setattr(pyphen, "hdcache", {})
+        readability._hyphenation.cache_clear()
+        if damage:
+            next(tmp_path.glob("hyphenation-*.marshal")).write_bytes(damage)
+        readability._hyphenation(lang)  # parses and writes the copy
+        assert [pyphen.Pyphen(lang=lang).positions(w) for w in words] == want
+        monkeypatch.setattr(pyphen, "hdcache", {})
+        readability._hyphenation.cache_clear()
+        with monkeypatch.context() as m:
+            m.setattr(pyphen.HyphDict, "__init__", _refuse)  # not parsed again
+            readability._hyphenation(lang)  # reads the copy
+        assert list(pyphen.hdcache) == [path]
+        assert [pyphen.Pyphen(lang=lang).positions(w) for w in words] == want
+    assert len(list(tmp_path.glob("hyphenation-*.marshal"))) == 1
+    readability._hyphenation.cache_clear()
+
+
+def _refuse(*args, **kwargs):
+    raise AssertionError("the dictionary was parsed again")

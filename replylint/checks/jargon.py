@@ -359,6 +359,8 @@ ACRONYM = re.compile(
 )
 ROMAN = re.compile(r"X{0,3}(?:IX|IV|V?I{0,3})")
 SIGNATURE_MARK = re.compile(r"(?:^|\s)[\^*~/\-\u2013\u2014]$")
+#: what may follow initials that sign off (the last thing of the reply)
+_NOT_TRAILING = re.compile(r"[^ \t\n.!)\u00a0]")
 MINOR_WORDS = frozenset("of and the for to a an in on & with by at or from".split())
 NUMBER_WORDS = {"1": ("one", "first", "single"), "2": ("two", "second", "double", "dual"),
                 "3": ("three", "third", "triple"), "4": ("four", "fourth", "quad")}
@@ -463,11 +465,12 @@ def _is_sign_off(doc: Document, m: re.Match[str]) -> bool:
     """Initials signing a social-media reply: "^JS", "*MS", "-FR", "/EX", or a lone "HRB"
     after the last sentence or link."""
     prose = doc.prose
-    before = prose[: m.start()]
-    if SIGNATURE_MARK.search(before[-2:] if len(before) >= 2 else " " + before):
+    start = m.start()
+    mark = prose[max(0, start - 2) : start]  # slices, not the whole text before and after
+    if SIGNATURE_MARK.search(mark if len(mark) >= 2 else " " + mark):
         return True
-    if len(m.group(1)) <= 3 and not prose[m.end():].strip(" \t\n.!)\u00a0"):
-        head = before.rstrip()
+    if len(m.group(1)) <= 3 and not _NOT_TRAILING.search(prose, m.end()):
+        head = prose[:start].rstrip()
         after_link = len(doc.text[: m.start()].rstrip()) > len(head)  # a URL or handle
         return (not head or after_link or head[-1] in ".!?)"
                 or head.endswith(("Thanks,", "Thx,", "Cheers,")))

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterator
 
@@ -575,6 +576,14 @@ def _labelled_value(value: str) -> bool:
     return shannon_entropy(core) >= 3.0
 
 
+def _inside(spans: tuple[list[int], list[int]], at: int) -> bool:
+    """Whether ``at`` lies in one of the spans (starts and ends of ``finditer`` matches: in
+    order and apart, so only the last starting at or before ``at`` can hold it)."""
+    starts, ends = spans
+    i = bisect_right(starts, at) - 1
+    return i >= 0 and at < ends[i]
+
+
 @check("privacy.api-key", "PRV005", Severity.ERROR, options=[
     ALLOW,
     Option("entropy_threshold", float, 3.7, "bits per character a stand-alone token of 20 or "
@@ -664,11 +673,12 @@ def api_key(doc: Document, options) -> Iterator[Hit]:
                 continue
             if test(value) and free(start, end) and not _allowed(value, allow):
                 yield hit(start, end, what)
-    opaque: list[tuple[int, int]] | None = None  # found when a token first needs it
+    opaque: tuple[list[int], list[int]] | None = None  # found when a token first needs it
     for m in TOKEN.finditer(text):
         if opaque is None:
-            opaque = [o.span() for o in _OPAQUE.finditer(text)]
-        if (any(s <= m.start() < e for s, e in opaque) or not free(m.start(), m.end())
+            spans = [o.span() for o in _OPAQUE.finditer(text)]
+            opaque = [s for s, _ in spans], [e for _, e in spans]
+        if (_inside(opaque, m.start()) or not free(m.start(), m.end())
                 or PUBLIC_KEY.fullmatch(m.group())
                 or (not options["test_keys"] and STRIPE_TEST.fullmatch(m.group()))):
             continue

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from functools import cache
+from itertools import islice
 
 from ..declarative import phrase_pattern
 from ..hookspecs import hookimpl
@@ -162,10 +163,20 @@ def wall_of_text(doc, options):
     ```
     """
     budget = options["budget"]
-    if word_count(doc.prose) > budget:  # counted once for several rules
-        words = list(WORD.finditer(doc.prose))
-        over = words[budget]
-        yield Hit(over.start(), words[-1].end(), f"The reply has {len(words)} words, over the "
+    text = doc.prose
+    count = word_count(text)  # counted once for several rules (as many as WORD finds)
+    if count > budget:
+        over = next(islice(WORD.finditer(text), budget, None))
+        # the last word, found from the last line break or space well before the end: no
+        # word holds one, so the words after it are the same as in a scan of the whole text
+        tail = max(text.rfind("\n", 0, len(text) - 1000), text.rfind(" ", 0, len(text) - 1000))
+        last = None
+        for start in (max(over.end(), tail + 1), over.end()):  # the second if none after it
+            for last in WORD.finditer(text, start):
+                pass
+            if last is not None:
+                break
+        yield Hit(over.start(), (last or over).end(), f"The reply has {count} words, over the "
                   f"budget of {budget}: cut it down or link to an article for the detail")
 
 
