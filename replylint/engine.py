@@ -186,21 +186,22 @@ class Linter:
         report = Report(doc)
         pending: list[tuple[ActiveCheck, Hit]] = []
         active = self.active_checks(doc.source)
+        scale = max(1.0, len(doc.text) / BUDGET_CHARS)
         with Stopwatch(any(ac.timeout for ac in active)) as clock:
             for ac in active:
                 if doc.kind not in ac.check.kinds or (doc.ignores and matches(doc.ignores,
                                                                                ac.check)):
                     continue
                 try:
-                    budget = ac.timeout and ac.timeout * max(1.0, len(doc.text) / BUDGET_CHARS)
-                    timing = clock.run(budget, self._collect, doc, ac, pending, report.metrics)
+                    budget = ac.timeout and ac.timeout * scale
+                    overran = clock.run(budget, self._collect, doc, ac, pending, report.metrics)
                 except KeyboardInterrupt:
                     raise
                 except BaseException as e:  # even SystemExit: a plugin must not end the run
                     report.findings.append(internal_error(doc, ac.check.id, ac.plugin, e))
                     continue
-                if timing.overran:
-                    message = timing.message(ac.check.id, ac.plugin)
+                if overran:
+                    message = overran.message(ac.check.id, ac.plugin)
                     report.findings.append(fault_finding(doc, ac.plugin, message))
         # a secret one rule found is masked wherever any finding would show it
         secrets = sorted({(h.start, h.end) for _, h in pending if h.sensitive and h.end > h.start})

@@ -280,9 +280,10 @@ class Stopwatch:
             signal.signal(signal.SIGALRM, previous)
             self.signals = False
 
-    def run(self, budget: float | None, fn: Callable[..., None], *args: Any) -> Timing:
+    def run(self, budget: float | None, fn: Callable[..., None], *args: Any) -> Timing | None:
         """Call ``fn(*args)`` (a check's whole run) within ``budget`` seconds (None: no
-        budget).
+        budget); how it went when it overran its budget, else None (the common case costs no
+        record).
 
         Exceptions from ``fn`` propagate; being stopped does not: ``Timing.stopped`` says so.
         """
@@ -303,8 +304,11 @@ class Stopwatch:
         finally:
             self._active = False
         stopped = stopped or self._fired  # a check that swallowed the exception still overran
+        if not budget or (timed and not stopped):
+            return None
         elapsed = max(time.monotonic() - start - _local.setup, 0.0)
-        return Timing(budget or None, elapsed, stopped, timed)
+        timing = Timing(budget, elapsed, stopped, timed)
+        return timing if timing.overran else None
 
     def _set(self, seconds: float) -> None:
         self._alarm_at = time.monotonic() + seconds
