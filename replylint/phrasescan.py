@@ -478,13 +478,16 @@ class Prefiltered:
     ``reach`` characters before it. The matches are exactly ``regex.finditer``'s.
     """
 
-    __slots__ = ("regex", "_needles", "_reach", "_scan")
+    __slots__ = ("regex", "_needles", "_reach", "_scan", "_last")
 
     def __init__(self, pattern: re.Pattern[str]) -> None:
         self.regex = pattern
         self._needles: frozenset[str] | None | bool = False
         self._reach: int | None | bool = False
         self._scan: re.Pattern[str] | None = None
+        #: the last text looked at and where its needles are (several rules search the same
+        #: document's prose with one pattern); one tuple, so threads never see half of it
+        self._last: tuple[str, list[int] | None] = ("", None)
 
     @property
     def scan(self) -> re.Pattern[str]:
@@ -502,6 +505,14 @@ class Prefiltered:
     def _positions(self, text: str) -> list[int] | None:
         """Where needles occur ([]: nowhere), when searching near them beats scanning the
         whole text; None: scan it whole."""
+        last = self._last
+        if last[0] is text:
+            return last[1]
+        positions = self._find(text)
+        self._last = (text, positions)
+        return positions
+
+    def _find(self, text: str) -> list[int] | None:
         found = self.needles
         if found is None:
             return None
