@@ -288,50 +288,58 @@ MIN_BYTES = 64 << 10
 
 
 class RunCache:
-    """One run's use of the cache, batch by batch (a batch is a list of ``(target, status)``,
-    a target having ``source``, ``path`` and ``linter``): reports recalled by file status,
-    else by content; the reports and statuses the run learns are written when it ends."""
+    """One run's use of the cache (a batch is a list of ``(target, status)``, a target having
+    ``source``, ``path`` and ``linter``): what it learns is written when the run ends."""
 
     def __init__(self, cache: ResultCache, options: Mapping[str, Any]) -> None:
         self.cache, self.options = cache, options
         self.before = time.time_ns()  # every status of the run is taken after this
         self.folder = os.getcwd()  # the files' names are relative to it
         self._fingerprints: dict[int, str] = {}
-        #: the batch's files (by index): (file key, status) and entry keys
-        self._files: dict[int, tuple[str, os.stat_result | None]] = {}
-        self._keys: dict[int, str] = {}
 
     def worth(self, batch: Sequence[tuple[Any, os.stat_result | None]]) -> bool:
         files = [st for t, st in batch if t.path is not None]
         return len(files) >= MIN_FILES or sum(st.st_size for st in files if st) >= MIN_BYTES
 
-    def _fingerprint(self, linter: Any) -> str:
+    def fingerprint(self, linter: Any) -> str:
         if id(linter) not in self._fingerprints:
             self._fingerprints[id(linter)] = linter_fingerprint(linter, **self.options)
         return self._fingerprints[id(linter)]
 
-    def recall(self, batch: Sequence[tuple[Any, os.stat_result | None]]
-               ) -> dict[int, list[Report]]:
-        """Reports of the batch's files whose status is the one recorded: not read again."""
-        self._files = {n: (file_key(self._fingerprint(t.linter), self.folder, t.source), st)
+    def batch(self, batch: Sequence[tuple[Any, os.stat_result | None]]) -> BatchCache:
+        return BatchCache(self, batch)
+
+
+class BatchCache:
+    """One batch's files (by index): reports recalled by file status, else by content, and
+    the reports and statuses to keep."""
+
+    def __init__(self, run: RunCache, batch: Sequence[tuple[Any, os.stat_result | None]]
+                 ) -> None:
+        self.run, self.batch = run, batch
+        self._files = {n: (file_key(run.fingerprint(t.linter), run.folder, t.source), st)
                        for n, (t, st) in enumerate(batch) if t.path is not None}
-        self._keys = {}
+        self._keys: dict[int, str] = {}
+
+    def recall(self) -> dict[int, list[Report]]:
+        """Reports of the files whose status is the one recorded: not read again."""
         if not STATUS_TRUSTED:
             return {}
-        recorded = self.cache.statuses(file for file, _ in self._files.values())
+        cache = self.run.cache
+        recorded = cache.statuses(file for file, _ in self._files.values())
         for n, (file, st) in self._files.items():
             if st is not None and file in recorded and recorded[file][0] == status(st):
                 self._keys[n] = recorded[file][1]
-        found = self.cache.get_many(self._keys.values())
+        found = cache.get_many(self._keys.values())
         return {n: found[key] for n, key in self._keys.items() if key in found}
 
-    def look_up(self, batch: Sequence[tuple[Any, os.stat_result | None]],
-                jobs: Sequence[tuple[int, str, bytes]]) -> dict[int, list[Report]]:
+    def look_up(self, jobs: Sequence[tuple[int, str, bytes]]) -> dict[int, list[Report]]:
         """Reports of files read (``(index, source, bytes)``) whose bytes the cache knows."""
         for n, source, data in jobs:
             if n in self._files:
-                self._keys[n] = entry_key(self._fingerprint(batch[n][0].linter), source, data)
-        found = self.cache.get_many(self._keys[n] for n, _, _ in jobs if n in self._keys)
+                linter = self.batch[n][0].linter
+                self._keys[n] = entry_key(self.run.fingerprint(linter), source, data)
+        found = self.run.cache.get_many(self._keys[n] for n, _, _ in jobs if n in self._keys)
         hits = {n: found[self._keys[n]] for n, _, _ in jobs
                 if n in self._keys and self._keys[n] in found}
         for n in hits:
@@ -343,11 +351,11 @@ class RunCache:
         if n in self._keys and storable(reports):
             from .results import pack
 
-            self.cache.put(self._keys[n], [r if isinstance(r, dict) else pack(r)
-                                           for r in portable])
+            self.run.cache.put(self._keys[n], [r if isinstance(r, dict) else pack(r)
+                                               for r in portable])
             self._record(n)
 
     def _record(self, n: int) -> None:
         file, st = self._files[n]
-        if st is not None and settled(st, self.before):
-            self.cache.record_status(file, status(st), self._keys[n])
+        if st is not None and settled(st, self.run.before):
+            self.run.cache.record_status(file, status(st), self._keys[n])

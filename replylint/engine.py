@@ -545,47 +545,69 @@ class Session:
         pool: Any, done: Callable[[int], None],
     ) -> Iterator[tuple[Any, ...]]:
         """The outcomes, batch by batch: reports the cache recalls by file status (the file is
-        not read) or by content, else reports from ``pool``."""
-        from .results import unpack
-
+        not read) or by content, else reports from ``pool``. Each batch is read and looked up
+        while the workers lint the one before it."""
         index = {id(linter): i for i, linter in enumerate(linters)}
         run_cache = None
         if self.cache is not None:
             from .cache import RunCache
 
             run_cache = RunCache(self.cache, options)
+        pending: tuple[Any, ...] | None = None
         for batch in _batches(targets):
-            outcomes: list[tuple[Any, ...] | None] = [None] * len(batch)
-            cache = run_cache if run_cache is not None and run_cache.worth(batch) else None
-            for n, reports in (cache.recall(batch) if cache else {}).items():
-                outcomes[n] = ("reports", reports)
-                done(1)
-            jobs = []
-            for n, (t, _) in enumerate(batch):
-                if outcomes[n] is None:
-                    limit = t.linter.config.max_input_size
-                    try:
-                        data = (read_stream(sys.stdin.buffer, limit, t.source) if t.path is None
-                                else read_input(t.path, limit))
-                    except InputError as e:
-                        outcomes[n] = ("error", e.reason, False)
-                        done(1)
-                    else:
-                        jobs.append((n, t.source, data))
-            if cache:
-                for n, reports in cache.look_up(batch, jobs).items():
-                    outcomes[n] = ("reports", reports)
-                    done(1)
-                jobs = [job for job in jobs if outcomes[job[0]] is None]
+            cache = run_cache.batch(batch) if run_cache and run_cache.worth(batch) else None
+            outcomes, jobs = _read(batch, cache, done)
             work = [(index[id(batch[n][0].linter)], source, data) for n, source, data in jobs]
-            for (n, _, _), outcome in zip(jobs, pool.lint_all(work, done), strict=True):
-                if outcome[0] == "reports":
-                    reports = [r if isinstance(r, Report) else unpack(r) for r in outcome[1]]
-                    if cache:
-                        cache.store(n, reports, outcome[1])
-                    outcome = ("reports", reports)
-                outcomes[n] = outcome
-            yield from outcomes  # type: ignore[misc]
+            linted = pool.submit(work, done)
+            if pending is not None:
+                yield from _finished(*pending)
+            pending = (outcomes, jobs, cache, linted)
+        if pending is not None:
+            yield from _finished(*pending)
+
+
+def _read(batch: Sequence[tuple[_Target, os.stat_result | None]], cache: Any,
+          done: Callable[[int], None]
+          ) -> tuple[list[tuple[Any, ...] | None], list[tuple[int, str, bytes]]]:
+    """A batch's outcomes so far (reports from the cache, files that could not be read) and
+    its jobs ``(index in the batch, source, bytes)`` for the rest."""
+    outcomes: list[tuple[Any, ...] | None] = [None] * len(batch)
+    for n, reports in (cache.recall() if cache else {}).items():
+        outcomes[n] = ("reports", reports)
+        done(1)
+    jobs = []
+    for n, (t, _) in enumerate(batch):
+        if outcomes[n] is None:
+            limit = t.linter.config.max_input_size
+            try:
+                data = (read_stream(sys.stdin.buffer, limit, t.source) if t.path is None
+                        else read_input(t.path, limit))
+            except InputError as e:
+                outcomes[n] = ("error", e.reason, False)
+                done(1)
+            else:
+                jobs.append((n, t.source, data))
+    if cache:
+        for n, reports in cache.look_up(jobs).items():
+            outcomes[n] = ("reports", reports)
+            done(1)
+        jobs = [job for job in jobs if outcomes[job[0]] is None]
+    return outcomes, jobs
+
+
+def _finished(outcomes: list[tuple[Any, ...] | None], jobs: list[tuple[int, str, bytes]],
+              cache: Any, linted: Iterator[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
+    """A batch's outcomes in order, once its linted files are in (and stored in the cache)."""
+    from .results import unpack
+
+    for (n, _, _), outcome in zip(jobs, linted, strict=True):
+        if outcome[0] == "reports":
+            reports = [r if isinstance(r, Report) else unpack(r) for r in outcome[1]]
+            if cache:
+                cache.store(n, reports, outcome[1])
+            outcome = ("reports", reports)
+        outcomes[n] = outcome
+    yield from outcomes  # type: ignore[misc]
 
 
 class _Target(NamedTuple):
@@ -602,7 +624,8 @@ BATCH_BYTES = 64 << 20
 def _batches(targets: Sequence[_Target]) -> Iterator[list[tuple[_Target, os.stat_result | None]]]:
     """Consecutive runs of targets, each with its file's status (None: standard input, or
     no status to be had, which reading the file will report); a run ends at ``BATCH_FILES``
-    files or ``BATCH_BYTES`` bytes, so a huge library is never held whole."""
+    files or ``BATCH_BYTES`` bytes, so a huge library is never held whole (two batches at
+    most: one being linted, the next being read)."""
     batch: list[tuple[_Target, os.stat_result | None]] = []
     size = 0
     for t in targets:

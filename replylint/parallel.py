@@ -9,6 +9,7 @@ worker that dies takes no file with it: its files are linted again in the main p
 
 from __future__ import annotations
 
+import itertools
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -74,33 +75,49 @@ class Workers:
         self.linters, self.options, self.workers = linters, options, workers
         self._pool: Any = None
 
-    def lint_all(self, jobs: Sequence[Job], done: Callable[[int], None] = lambda n: None
-                 ) -> Iterator[Outcome]:
-        """Outcomes of ``jobs`` in order, from the worker processes when that pays."""
+    def submit(self, jobs: Sequence[Job], done: Callable[[int], None] = lambda n: None
+               ) -> Iterator[Outcome]:
+        """The outcomes of ``jobs``, in order. With worker processes the work starts now, so
+        the caller can read the next batch while they lint this one; in this process (too few
+        files, or no ``fork``) each file is linted as its outcome is read."""
         linters, options = self.linters, self.options
         if (self._pool is None and (self.workers <= 1 or len(jobs) < MIN_FILES
                                     or not hasattr(os, "fork") or sys.platform == "darwin")):
-            for i, source, data in jobs:
-                yield lint_one(linters[i], source, data, options)
-                done(1)
-            return
-        from concurrent.futures.process import BrokenProcessPool
-
+            return self._here(jobs, done)
+        warm: list[Outcome] = []
         if self._pool is None:
             for i, source, data in jobs[:WARM_FILES]:
-                yield lint_one(linters[i], source, data, options)
+                warm.append(lint_one(linters[i], source, data, options))
                 done(1)
             jobs = jobs[WARM_FILES:]
             self._start()
+        from concurrent.futures.process import BrokenProcessPool
+
         chunks = [list(jobs[i : i + CHUNK]) for i in range(0, len(jobs), CHUNK)]
-        futures = [self._pool.submit(_work, chunk) for chunk in chunks]
+        try:
+            futures = [self._pool.submit(_work, chunk) for chunk in chunks]
+        except BrokenProcessPool:  # a worker died in the batch before: this one is linted here
+            self.close()
+            return itertools.chain(warm, self._here(jobs, done))
+        return self._collect(warm, chunks, futures, done)
+
+    def _here(self, jobs: Sequence[Job], done: Callable[[int], None]) -> Iterator[Outcome]:
+        for i, source, data in jobs:
+            yield lint_one(self.linters[i], source, data, self.options)
+            done(1)
+
+    def _collect(self, warm: list[Outcome], chunks: list[list[Job]], futures: list[Any],
+                 done: Callable[[int], None]) -> Iterator[Outcome]:
+        from concurrent.futures.process import BrokenProcessPool
+
+        yield from warm
         broken = False
         for chunk, future in zip(chunks, futures, strict=True):
             try:
                 outcomes = future.result()
             except BrokenProcessPool:  # a worker died: its files are linted here
                 broken = True
-                outcomes = [lint_one(linters[i], s, d, options) for i, s, d in chunk]
+                outcomes = [lint_one(self.linters[i], s, d, self.options) for i, s, d in chunk]
             yield from outcomes
             done(len(chunk))
         if broken:
@@ -121,6 +138,6 @@ class Workers:
     def close(self) -> None:
         global _linters, _options
         if self._pool is not None:
-            self._pool.shutdown()
+            self._pool.shutdown(cancel_futures=True)  # a run that stops early waits for no batch
             self._pool = None
         _linters, _options = (), {}

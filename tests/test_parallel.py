@@ -75,6 +75,66 @@ def test_a_worker_that_dies_loses_no_file(tree, monkeypatch):
     assert _findings(two) == _findings(one)
 
 
+@pytest.mark.parametrize("kill", [False, True])
+def test_batches_read_while_workers_lint_keep_order_and_lose_nothing(tree, tmp_path,
+                                                                      monkeypatch, kill):
+    """A batch is read while the workers lint the one before: with small batches (two in
+    flight at once), workers that die in both, and the result cache cold then warm, the
+    reports are the one-process run's, in its order."""
+    from replylint import engine
+    from replylint.cache import ResultCache
+
+    if kill:
+        (tree / "plugins").mkdir()
+        (tree / "plugins" / "killer.py").write_text(KILLER)
+        (tree / "replylint.toml").write_text('plugins-dir = ["plugins"]\n')
+        for name in ("d20.txt", "d35.txt"):  # in the first batch and in the second
+            (tree / name).write_text("Hi, kill-me please.\n")
+        monkeypatch.setenv("PARENT_PID", str(os.getpid()))
+    one = Session(jobs=1).run([tree])
+    monkeypatch.setattr(engine, "BATCH_FILES", 24)  # each batch starts or uses the workers
+    for _ in range(2):  # cold, then from the cache
+        many = Session(jobs=2, cache=ResultCache(tmp_path / "results.sqlite3")).run([tree])
+        assert _findings(many) == _findings(one)
+        assert [(e.source, e.reason) for e in many.errors] == [
+            (e.source, e.reason) for e in one.errors]
+
+
+def test_a_batch_handed_to_workers_that_died_is_linted_here(tree, monkeypatch):
+    """The next batch can be handed over after a worker died in the one before (the pool is
+    broken then, and refuses it): both batches are linted in the main process instead."""
+    import time
+
+    from replylint.config import find_config
+    from replylint.engine import Linter
+    from replylint.parallel import WARM_FILES, Workers, lint_one
+
+    (tree / "plugins").mkdir()
+    (tree / "plugins" / "killer.py").write_text(KILLER)
+    (tree / "replylint.toml").write_text('plugins-dir = ["plugins"]\n')
+    monkeypatch.setenv("PARENT_PID", str(os.getpid()))
+    linter = Linter(find_config(tree))
+    first = [(0, f"a{i}.txt", b"Hi Dana, thanks.\n") for i in range(30)]
+    first[WARM_FILES + 1] = (0, "kill.txt", b"Hi, kill-me please.\n")  # after the warm-up
+    second = [(0, f"b{i}.txt", b"Hi Dana, your refund is on its way.\n") for i in range(30)]
+    workers = Workers([linter], {}, 2)
+    try:
+        before = workers.submit(first)
+        while not workers._pool._broken:  # the worker dies on kill.txt
+            time.sleep(0.01)
+        after = workers.submit(second)  # refused by the broken pool
+        want = [lint_one(linter, s, d, {}) for _, s, d in first + second]
+        got = list(before) + list(after)
+        assert [_packed(o) for o in got] == [_packed(o) for o in want]
+    finally:
+        workers.close()
+
+
+def _packed(outcome):
+    return [pack(r)["findings"] if not isinstance(r, dict) else r["findings"]
+            for r in outcome[1]] if outcome[0] == "reports" else outcome
+
+
 def _run_on_pty(args: list[str], cwd: Path) -> tuple[int, str, str]:
     """Run with standard error on a terminal; what it wrote there, and to the pipe."""
     leader, follower = pty.openpty()
