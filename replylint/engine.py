@@ -43,7 +43,7 @@ from .plugins import Registry, build_registry
 from .readers import Patterns, Reader
 
 if TYPE_CHECKING:
-    from .cache import ResultCache
+    from .cache import BatchCache, ResultCache
 
 #: a check's time budget (``check-timeout``) is for this many characters of text, and grows
 #: with longer documents: linting is linear, and a 1 MB document is not an attack
@@ -566,7 +566,7 @@ class Session:
             yield from _finished(*pending)
 
 
-def _read(batch: Sequence[tuple[_Target, os.stat_result | None]], cache: Any,
+def _read(batch: Sequence[tuple[_Target, os.stat_result | None]], cache: BatchCache | None,
           done: Callable[[int], None]
           ) -> tuple[list[tuple[Any, ...] | None], list[tuple[int, str, bytes]]]:
     """A batch's outcomes so far (reports from the cache, files that could not be read) and
@@ -596,7 +596,8 @@ def _read(batch: Sequence[tuple[_Target, os.stat_result | None]], cache: Any,
 
 
 def _finished(outcomes: list[tuple[Any, ...] | None], jobs: list[tuple[int, str, bytes]],
-              cache: Any, linted: Iterator[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
+              cache: BatchCache | None, linted: Iterator[tuple[Any, ...]]
+              ) -> Iterator[tuple[Any, ...]]:
     """A batch's outcomes in order, once its linted files are in (and stored in the cache)."""
     from .results import unpack
 

@@ -56,7 +56,6 @@ def unpack(packed: dict[str, Any]) -> Report:
 
 FIELDS = tuple(Finding.__dataclass_fields__)
 SEVERITY, REPLACEMENTS = FIELDS.index("severity"), FIELDS.index("replacements")
-SEVERITIES = {str(s): s for s in Severity}
 
 
 def _pack_finding(f: Finding) -> list[Any]:
@@ -71,6 +70,6 @@ def _unpack_finding(packed: list[Any]) -> Finding:
     if len(packed) != len(FIELDS):
         raise ValueError(f"a packed finding has {len(packed)} fields, not {len(FIELDS)}")
     values = list(packed)
-    values[SEVERITY] = SEVERITIES[values[SEVERITY]]
+    values[SEVERITY] = Severity.parse(values[SEVERITY])
     values[REPLACEMENTS] = tuple(values[REPLACEMENTS])
     return Finding(*values)
