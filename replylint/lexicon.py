@@ -95,23 +95,31 @@ _memo: dict[str, tuple[float, int | None] | None] = {}
 MEMO_LIMIT = 200_000
 
 
+def _remember(wanted: set[str]) -> None:
+    """Put each lower-cased word of ``wanted`` in ``_memo`` (held under ``_lock``)."""
+    missing = wanted - _memo.keys()
+    if not missing:
+        return
+    if len(_memo) > MEMO_LIMIT:
+        _memo.clear()
+        missing = wanted
+    conn = _connection()
+    ordered = sorted(missing)
+    for i in range(0, len(ordered), 500):
+        chunk = ordered[i : i + 500]
+        _memo.update(dict.fromkeys(chunk))
+        marks = ",".join("?" * len(chunk))
+        for word, zipf, syl in conn.execute(
+            f"SELECT word, zipf, syllables FROM words WHERE word IN ({marks})", chunk
+        ):
+            _memo[word] = (zipf, syl)
+
+
 def lookup(words: Iterable[str]) -> dict[str, tuple[float, int | None]]:
     """``{word: (zipf, syllables)}`` for the lower-cased words the table knows."""
     wanted = {w.lower() for w in words}
     with _lock:
-        missing = sorted(w for w in wanted if w not in _memo)
-        if missing:
-            if len(_memo) > MEMO_LIMIT:
-                _memo.clear()
-            conn = _connection()
-            for i in range(0, len(missing), 500):
-                chunk = missing[i : i + 500]
-                _memo.update(dict.fromkeys(chunk))
-                marks = ",".join("?" * len(chunk))
-                for word, zipf, syl in conn.execute(
-                    f"SELECT word, zipf, syllables FROM words WHERE word IN ({marks})", chunk
-                ):
-                    _memo[word] = (zipf, syl)
+        _remember(wanted)
         return {w: v for w in wanted if (v := _memo[w]) is not None}
 
 
@@ -121,6 +129,7 @@ def zipf(words: Iterable[str]) -> dict[str, float]:
     3 is once per million words; the De-Jargonizer's "rare" (under 50 in 90 million) is
     about 2.7.
     """
-    words = list(words)
-    known = lookup(words)
-    return {w: known.get(w.lower(), (0.0, None))[0] for w in words}
+    lows = {w: w.lower() for w in words}
+    with _lock:
+        _remember(set(lows.values()))
+        return {w: v[0] if (v := _memo[low]) is not None else 0.0 for w, low in lows.items()}

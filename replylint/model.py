@@ -31,6 +31,22 @@ _NON_PROSE_NO_AT = re.compile(f"{_LINK}|{_HANDLE_OR_CODE}")
 _NON_PROSE_MARKS = ("://", "www.", "@", "#", "`")
 
 
+def blanked(text: str, spans: Iterable[tuple[int, int]]) -> str:
+    """``text`` with each span turned to spaces, newlines kept: the same length, so offsets
+    into the result are offsets into ``text``. Spans may overlap and come in any order."""
+    out = []
+    pos = 0
+    for start, end in sorted(spans):
+        start = max(start, pos)
+        if start >= end:
+            continue
+        part = text[start:end]
+        out += text[pos:start], "\n".join(" " * len(line) for line in part.split("\n"))
+        pos = end
+    out.append(text[pos:])
+    return "".join(out)
+
+
 class Severity(enum.IntEnum):
     """How much a finding matters; ordered so that ``>=`` compares with ``fail-on``."""
 
@@ -212,14 +228,8 @@ class Document:
         that are valid in ``text``. Quoted history, signature, disclaimer and placeholders are
         blanked; checks that need them read ``text``, ``zones`` or ``customer_text``.
         """
-        chars = list(self.text)
         blank = [(z.start, z.end) for z in self.zones if z.kind not in AUTHOR_ZONES]
-        blank += [(p.start, p.end) for p in self.placeholders]
-        for start, end in blank:
-            for i in range(start, end):
-                if chars[i] != "\n":
-                    chars[i] = " "
-        return "".join(chars)
+        return blanked(self.text, blank + [(p.start, p.end) for p in self.placeholders])
 
     @cached_property
     def prose(self) -> str:

@@ -429,6 +429,32 @@ def starting(pattern: re.Pattern[str]) -> re.Pattern[str]:
         return pattern
 
 
+def leftmost(patterns: Sequence[re.Pattern[str]], text: str) -> Iterator[re.Match[str]]:
+    """The matches ``finditer`` of the alternation of ``patterns`` (in this order) finds in
+    ``text``: the leftmost match of any, the first pattern's on a tie, then on from its end.
+
+    For an alternation whose branches start with different characters, where ``re`` would try
+    each branch at every candidate position; apart, each pattern skips ahead on its own. No
+    pattern may match the empty string.
+    """
+    if len(patterns) == 1:
+        yield from patterns[0].finditer(text)
+        return
+    pos = 0
+    found = [p.search(text) for p in patterns]
+    while True:
+        best = None
+        for i, m in enumerate(found):
+            if m is not None and m.start() < pos:  # overlaps the last match: look on from it
+                m = found[i] = patterns[i].search(text, pos)
+            if m is not None and (best is None or m.start() < best.start()):
+                best = m
+        if best is None:
+            return
+        yield best
+        pos = best.end()
+
+
 def _reach(parsed: Any) -> int | None:
     """The most characters past its start that a match can use or look at: its width plus
     what lookaheads and ``\\b`` or ``$`` peek at; None when unbounded."""

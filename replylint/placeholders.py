@@ -7,8 +7,10 @@ a bug (rule ``placeholders.unfilled``).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from .model import Placeholder
+from .phrasescan import leftmost
 
 _FILL_WORDS = (
     r"name|customer|client|agent|insert|date|time|number|no\.|email|e-mail|address|company|"
@@ -16,33 +18,38 @@ _FILL_WORDS = (
     r"reason|id|placeholder|fill|tbd|todo"
 )
 
-_OTHERS = (
-    r"|(?P<mailchimp>\*\|[A-Z0-9_:]{1,40}\|\*)"
+_SPECIAL = (
+    r"(?P<mailchimp>\*\|[A-Z0-9_:]{1,40}\|\*)"
     r"|(?P<percent>%[A-Z][A-Z0-9_]{1,40}%)"
     r"|(?P<bracket>\[(?P<bracket_body>[^\[\]\n]{1,40})\](?![(\[]))"
     r"|(?P<angle><<(?P<angle2_body>[A-Za-z][A-Za-z _-]{0,38}[A-Za-z])>>"
     r"|<(?P<angle_body>[A-Za-z][A-Za-z _-]{0,38}[A-Za-z])>)"
-    r"|(?P<marker>\b(?:X{3,}|FILL ?IN|TODO|TBD)\b|\b(?i:lorem ipsum)\b)"
 )
-#: Every match starts at one of these characters or at a word: the lookahead in front of
-#: PATTERN rules out the other positions at once, instead of trying each alternative there.
-_START = r"(?=[{%*\[<]|(?<!\w)[A-Za-z_])"
-PATTERN = re.compile(
-    _START + r"(?:(?P<liquid_out>\{\{\{?[^{}\n]{0,200}?\}?\}\})"
+_MARKER = r"(?P<marker>\b(?:X{3,}|FILL ?IN|TODO|TBD)\b|\b(?i:lorem ipsum)\b)"
+_BRACES = (
+    r"(?P<liquid_out>\{\{\{?[^{}\n]{0,200}?\}?\}\})"
     r"|(?P<tag>\{%[^%\n]{0,200}?%\})"
     # broken merge fields, tried only where a well-formed one did not match (see MALFORMED)
     r"|(?P<one_close>\{\{[^{}\n]{1,200}?\}(?!\}))"
     r"|(?P<mixed>\{\{[^{}%\n]{1,200}?%\}|\{%[^{}%\n]{1,200}?\}\})"
     r"|(?P<one_open>(?<!\{)\{[ \t]*[A-Za-z_][\w.\[\]-]{0,100}[ \t]*\}\})"
     r"|(?P<unclosed>\{[{%](?![^{}]{0,300}[}%]\})[ \t]*[A-Za-z_][\w.\[\]-]{0,100})"
-    # possessive: giving back a word character can never make room for the "." or "}}"
-    r"|(?P<no_open>(?<![\w.{}])[A-Za-z_]\w{0,40}+(?:\.\w{1,40}+){1,8}+[ \t]*\}\})"
-    + _OTHERS + ")"
 )
-#: the same without the brace forms: most replies have no brace, and skip their cost
-_NO_BRACES = re.compile(_OTHERS[1:])
-#: one of these (or "lorem" in any case) is in every match of _NO_BRACES
-_MARKS = ("*|", "%", "[", "<", "XXX", "FILL", "TODO", "TBD")
+# possessive: giving back a word character can never make room for the "." or "}}"
+_NO_OPEN = r"(?P<no_open>(?<![\w.{}])[A-Za-z_]\w{0,40}+(?:\.\w{1,40}+){1,8}+[ \t]*\}\})"
+#: Every placeholder form, in order of preference where two could match at one place; what
+#: ``PATTERN.match`` finds at a placeholder's start tells how it is broken.
+PATTERN = re.compile(f"{_BRACES}|{_NO_OPEN}|{_SPECIAL}|{_MARKER}")
+#: PATTERN split by the character a match starts with, for ``finditer``: in one alternation,
+#: each word start tried a dozen alternatives; apart, ``re`` skips to the next ``{ % * [ <``
+#: and the word-start forms run only on texts with their "}}" or marker word.
+_AT_MARKS = re.compile(f"(?=[{{%*\\[<])(?:{_BRACES}|{_SPECIAL})")
+_AT_WORDS = re.compile(_NO_OPEN)
+_AT_MARKERS = re.compile(_MARKER)
+#: every match of _AT_MARKS starts with one of these
+_MARKS = "{%*[<"
+#: one of these (or "lorem" in any case) is in every match of _AT_MARKERS
+_MARKER_WORDS = ("XXX", "FILL", "TODO", "TBD")
 #: HTML element names: ``<details>`` in a Markdown macro is markup, not a fill-in like ``<name>``
 HTML_ELEMENTS = frozenset(
     "a abbr address area article aside audio b base bdi bdo blockquote body br button canvas "
@@ -83,6 +90,35 @@ def _fill_in(body: str) -> bool:
     return bool(_SNAKE_BODY.fullmatch(body) or _FILL_BODY.search(body))
 
 
+def _matches(text: str) -> Iterator[re.Match[str]]:
+    """``PATTERN.finditer(text)``, from the scans that can match in ``text``."""
+    marks = list(_AT_MARKS.finditer(text)) if any(c in text for c in _MARKS) else []
+    scans = [_AT_MARKS] if marks else []
+    if _loose_close(text, marks):
+        scans.append(_AT_WORDS)
+    if any(w in text for w in _MARKER_WORDS) or "lorem" in text.lower():
+        scans.append(_AT_MARKERS)
+    return iter(marks) if scans == [_AT_MARKS] else leftmost(scans, text)
+
+
+def _loose_close(text: str, marks: list[re.Match[str]]) -> bool:
+    """Whether a "}}" in ``text`` is not inside one of ``marks`` (the matches of _AT_MARKS).
+
+    Only there can a ``no_open`` form end: a brace form covering its "}}" would have to start
+    inside it, and it holds no ``{ % * [ <``; so where every "}}" closes a brace form, the
+    word-start scan is skipped.
+    """
+    i = 0
+    at = text.find("}}")
+    while at != -1:
+        while i < len(marks) and marks[i].end() < at + 2:
+            i += 1
+        if i == len(marks) or marks[i].start() > at:
+            return True
+        at = text.find("}}", at + 1)
+    return False
+
+
 def find_placeholders(text: str) -> list[Placeholder]:
     """Every placeholder in ``text``, in order and non-overlapping.
 
@@ -91,13 +127,7 @@ def find_placeholders(text: str) -> list[Placeholder]:
     (``[NAME]``, ``XXX``) or ``malformed`` (``{{ticket.id}``, ``{ticket.id}}``, ``{{ticket.id``).
     """
     found: list[Placeholder] = []
-    if "{" in text or "}}" in text:
-        pattern = PATTERN
-    elif any(mark in text for mark in _MARKS) or "lorem" in text.lower():
-        pattern = _NO_BRACES
-    else:
-        return found  # no brace, bracket, marker or fill-in word: nothing to look at
-    for m in pattern.finditer(text):
+    for m in _matches(text):
         kind = m.lastgroup
         if kind in ("bracket", "bracket_body"):
             if not _fill_in(m.group("bracket_body")):

@@ -387,3 +387,56 @@ def test_a_token_inside_a_link_is_found_by_bisection():
         starts, ends = [s for s, _ in spans], [e for _, e in spans]
         for at in range(0, len(text), 7):
             assert _inside((starts, ends), at) == any(s <= at < e for s, e in spans)
+
+
+def _placeholder_texts() -> list[str]:
+    """Real text, and generated text dense in braces, brackets, markers and dotted names."""
+    rng = random.Random(7)
+    parts = ["{{", "}}", "{", "}", "{%", "%}", "{{{", "}}}", "ticket.id", "a.b.c", "name", " ",
+             "\n", "*|FNAME|*", "%NAME%", "[Customer Name]", "[1]", "<<Name>>", "<name>",
+             "<div>", "XXX", "TODO", "Lorem Ipsum", "FILL IN", ".", "x", "_y", "\t", "%", "*",
+             "[", "<", "if x", "{% if %}", "{{ first_name }}"]
+    generated = ["".join(rng.choice(parts) for _ in range(rng.randint(1, 30)))
+                 for _ in range(3000)]
+    return _texts() + generated
+
+
+def test_placeholder_scans_match_the_whole_pattern():
+    """``find_placeholders`` runs PATTERN's branches as separate scans (and skips the
+    word-start one where every "}}" closes a brace form): the matches are those of
+    ``PATTERN.finditer``, group for group."""
+    from replylint.placeholders import PATTERN, _matches
+
+    for text in _placeholder_texts():
+        want = [(m.span(), m.lastgroup) for m in PATTERN.finditer(text)]
+        assert [(m.span(), m.lastgroup) for m in _matches(text)] == want, text
+
+
+def test_leftmost_finds_what_the_alternation_finds():
+    from replylint.phrasescan import leftmost
+
+    patterns = [re.compile(r"\{\{[^}]*\}\}|\{x"), re.compile(r"[a-z]+\.[a-z]+\}\}"),
+                re.compile(r"\b[A-Z]{3,}\b|b\.c")]
+    whole = re.compile("|".join(f"(?:{p.pattern})" for p in patterns))
+    for text in _placeholder_texts():
+        assert [m.span() for m in leftmost(patterns, text)] == [
+            m.span() for m in whole.finditer(text)], text
+
+
+def test_blanked_turns_each_span_to_spaces_and_keeps_newlines():
+    """``blanked`` builds the text from slices; the same as blanking character by character,
+    for overlapping, unordered and out-of-range spans."""
+    from replylint.model import blanked
+
+    rng = random.Random(3)
+    for text in _texts()[:400]:
+        spans = []
+        for _ in range(rng.randint(0, 6)):
+            a = rng.randint(0, len(text) + 3)
+            spans.append((a, a + rng.randint(0, 80)))
+        chars = list(text)
+        for start, end in spans:
+            for i in range(start, min(end, len(text))):
+                if chars[i] != "\n":
+                    chars[i] = " "
+        assert blanked(text, spans) == "".join(chars)

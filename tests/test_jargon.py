@@ -192,6 +192,18 @@ def test_rare_word_never_touches_the_network(tmp_path, monkeypatch):
         lexicon._connection.cache_clear()
 
 
+def test_lexicon_memo_full_is_cleared_without_losing_the_words_asked_for(monkeypatch):
+    """Past its limit the memo starts again; a word remembered before still gets its value."""
+    from replylint import lexicon
+
+    monkeypatch.setattr(lexicon, "_memo", {})
+    monkeypatch.setattr(lexicon, "MEMO_LIMIT", 3)
+    lexicon.lookup(["reply", "customer", "invoice", "refund"])
+    got = lexicon.zipf(["Reply", "chargeback", "xqzzyq"])
+    assert got["Reply"] > 4 and 0 < got["chargeback"] < 3 and got["xqzzyq"] == 0.0
+    assert set(lexicon.lookup(["reply", "xqzzyq"])) == {"reply"}
+
+
 # -- the phrase tables ----------------------------------------------------------------------
 
 def test_internal_terms_and_buzzwords_offer_plain_wording():

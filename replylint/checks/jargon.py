@@ -705,8 +705,9 @@ def _rare_word(terms: Glossary) -> Check:
         min_length = options["min_length"]
         flag_unknown = options["unknown"]
         words = [m.group().replace("\u2019", "'") for m in tokens]
-        freq = zipf({w.lower() for w in words})
-        common = sum(1 for w in words if freq[w.lower()] >= COMMON_ZIPF)
+        lows = [w.lower() for w in words]
+        freq = zipf(set(lows))
+        common = sum(freq[w] >= COMMON_ZIPF for w in lows)
         if len(tokens) >= 5 and common < ENGLISH_SHARE * len(tokens):
             return  # not English (or not prose): the table says nothing useful about it
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from ..hookspecs import hookimpl
-from ..model import AUTHOR_ZONES, Document, Hit, Option, Severity, ZoneKind, check
+from ..model import AUTHOR_ZONES, Document, Hit, Option, Severity, ZoneKind, blanked, check
 from ..placeholders import HELPSCOUT_TAG, MALFORMED, PATTERN
 
 DATA = Path(__file__).parent.parent / "data"
@@ -236,12 +236,6 @@ def _environment():
     return liquid.Environment()
 
 
-def _blank(chars: list[str], start: int, end: int) -> None:
-    for i in range(start, end):
-        if chars[i] != "\n":
-            chars[i] = " "
-
-
 def liquid_source(doc: Document, vendor: str) -> str:
     """``doc.text`` with everything that is not Liquid blanked to spaces (same length).
 
@@ -249,18 +243,15 @@ def liquid_source(doc: Document, vendor: str) -> str:
     Scout's ``{%customer.firstName,fallback=there%}`` and, unless the vendor is known to use
     Liquid, Gorgias-style outputs with call filters (``{{ x|datetime_format("L") }}``).
     """
-    chars = list(doc.text)
-    for z in doc.zones:
-        if z.kind is ZoneKind.QUOTED:
-            _blank(chars, z.start, z.end)
+    blank = [(z.start, z.end) for z in doc.zones if z.kind is ZoneKind.QUOTED]
     cat = catalogs().get(vendor)
     for p in doc.placeholders:
         text = doc.text[p.start : p.end]
         if p.syntax in ("malformed", "helpscout") or (
             cat is None and p.syntax == "liquid" and _CALL_FILTER.search(text)
         ):
-            _blank(chars, p.start, p.end)
-    return "".join(chars)
+            blank.append((p.start, p.end))
+    return blanked(doc.text, blank)
 
 
 _DELIMITER = re.compile(r"\{\{|\}\}|\{%|%\}")
@@ -338,14 +329,12 @@ def _analyse(source: str) -> LiquidResult:
 
     env = _environment()
     errors: list[tuple[int, int, str]] = []
-    chars = list(source)
     for start, end in unclosed_openers(source):
         opener = source[start : start + 2]
         errors.append((start, end, f"{source[start:end]!r}: {opener!r} is never closed with "
                                    f"{_CLOSER[opener]!r}"))
-        _blank(chars, start, end)
+    text = blanked(source, [(start, end) for start, end, _ in errors])
     for _ in range(_MAX_ERRORS):
-        text = "".join(chars)
         try:
             template = env.from_string(text)
         except LiquidError as e:
@@ -353,7 +342,7 @@ def _analyse(source: str) -> LiquidResult:
             errors.append((start, end, message))
             if structural or end <= start:
                 break  # blanking a block tag would only make the next error up
-            _blank(chars, start, end)
+            text = blanked(text, [(start, end)])
             continue
         if errors:
             return LiquidResult(errors, None)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from ..hookspecs import hookimpl
-from ..model import Document
+from ..model import Document, blanked
 from ..placeholders import HTML_ELEMENTS
 from . import Reader, decode_text
 from .directives import build_suppressions, parse_directive
@@ -50,16 +50,15 @@ def mask_markdown(text: str) -> tuple[str, list[tuple[int, str, frozenset[str]]]
     """Blank Markdown syntax to spaces; return the masked text and suppression directives."""
     if not (any(c in text for c in _SYNTAX) or ("#" in text and _HEADING.search(text))):
         return text, []  # plain prose: nothing MARKUP or an emphasis marker could match
-    chars = list(text)
     directives = []
+    spans = []
     for m in MARKUP.finditer(_disarm_unclosed_comments(text)):
         if m.group("comment"):
             parsed = parse_directive(m.group("body"))
             if parsed:
                 directives.append((m.start(), *parsed))
-        for i in range(m.start(), m.end()):
-            if chars[i] != "\n":
-                chars[i] = " "
+        spans.append(m.span())
+    chars = list(blanked(text, spans))
     _mask_emphasis(text, chars)
     return "".join(chars), directives
 
