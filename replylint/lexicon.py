@@ -97,7 +97,7 @@ MEMO_LIMIT = 200_000
 
 def _remember(wanted: set[str]) -> None:
     """Put each lower-cased word of ``wanted`` in ``_memo`` (held under ``_lock``)."""
-    missing = wanted - _memo.keys()
+    missing = wanted.difference(_memo)  # a dict argument: looks up each word, not every key
     if not missing:
         return
     if len(_memo) > MEMO_LIMIT:

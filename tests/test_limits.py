@@ -96,6 +96,36 @@ def test_read_input_checks_size_before_reading(tmp_path, monkeypatch):
     assert read_input(small, 5) == b"hello"  # exactly at the limit is fine
 
 
+def test_read_input_reads_a_file_in_one_call_of_its_size(tmp_path, monkeypatch):
+    """A regular file is read with one ``os.read`` of its size plus one (a short read is its
+    end); one that grew after ``fstat``, or a ``/proc`` file that says it has 0 bytes, is
+    read on to its end."""
+    path = tmp_path / "macro.md"
+    path.write_bytes(b"x" * 70_000)
+    reads = []
+    real_read = os.read
+    monkeypatch.setattr(os, "read", lambda fd, n: reads.append(n) or real_read(fd, n))
+    assert read_input(path, 10_000_000) == b"x" * 70_000
+    assert reads == [70_001]
+    reads.clear()
+    real_fstat = os.fstat
+
+    def stale(fd):  # the size before a writer appended 100,000 bytes
+        info = real_fstat(fd)
+        return os.stat_result((*info[:6], 1000, *info[7:]))
+
+    monkeypatch.setattr(os, "fstat", stale)
+    path.write_bytes(b"y" * 101_000)
+    assert read_input(path, 10_000_000) == b"y" * 101_000
+    assert reads[0] == 1001 and len(reads) > 2
+    with pytest.raises(InputError, match="over the 100 KB limit"):
+        read_input(path, 100_000)  # the limit holds for bytes past the size fstat gave too
+    monkeypatch.setattr(os, "fstat", real_fstat)
+    if os.path.exists("/proc/self/status"):
+        with open("/proc/self/status", "rb") as f:
+            assert read_input("/proc/self/status", None)[:40] == f.read()[:40]
+
+
 def test_read_input_errors_name_the_file(tmp_path):
     with pytest.raises(InputError, match=r"missing\.txt: no such file or directory"):
         read_input(tmp_path / "missing.txt", 100)
