@@ -147,26 +147,27 @@ def read_stream(stream: IO[bytes], max_bytes: int | None, source: str = "<stdin>
     return data
 
 
+_CHUNK = 1 << 16
+
+
 def _read_fd(fd: int, max_bytes: int | None, size: int | None) -> bytes:
-    """All of ``fd``, or one byte past ``max_bytes``. A regular file is read in one call of
-    its ``fstat`` size plus one (a short read is its end; a file that grew meanwhile is read
-    on), rather than in buffers of a megabyte, each allocated and freed again: two per file,
-    42 µs of a library run's main process per file."""
-    left = max_bytes + 1 if max_bytes else -1
-    want = size + 1 if size is not None else _CHUNK
-    chunks = []
-    while left:
-        chunk = os.read(fd, want if left < 0 else min(left, want))
-        if chunk:
-            chunks.append(chunk)
-            left -= len(chunk) if left > 0 else 0
-        if not chunk or (size is not None and len(chunk) < want):
+    """All of ``fd``, or one byte past ``max_bytes``. A regular file is read with one call
+    for its ``fstat`` size plus one: a short read is its end, and a file that grew since is
+    read on. (A buffered reader asked for a megabyte at a time, allocating and freeing a
+    megabyte twice per file: most of the main process's time reading a macro library.)"""
+    limit = max_bytes + 1 if max_bytes else None
+    want = _CHUNK if size is None else size + 1
+    chunks, total = [], 0
+    while limit is None or total < limit:
+        chunk = os.read(fd, want if limit is None else min(want, limit - total))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        total += len(chunk)
+        if size is not None and len(chunk) < want:
             break
         want = _CHUNK
     return b"".join(chunks)
-
-
-_CHUNK = 1 << 16
 
 
 def _read_at_most(f: IO[bytes], max_bytes: int | None) -> bytes:
