@@ -33,7 +33,6 @@ import json
 import os
 import re
 import socket
-import tempfile
 import threading
 import time
 import urllib.parse
@@ -251,23 +250,10 @@ class DiskCache:
         return matches if isinstance(matches, list) else None
 
     def put(self, key: str, matches: list[dict[str, Any]]) -> None:
-        path = self.path(key)
-        tmp = None
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                json.dump({"schema": SCHEMA, "matches": matches}, f, ensure_ascii=False)
-            os.replace(tmp, path)
-            tmp = None
-        except OSError:
-            pass  # a cache that cannot be written only costs the next run a request
-        finally:
-            if tmp is not None:
-                try:
-                    os.unlink(tmp)
-                except OSError:
-                    pass
+        from .cachedir import write_atomic
+
+        data = json.dumps({"schema": SCHEMA, "matches": matches}, ensure_ascii=False)
+        write_atomic(self.path(key), data.encode("utf-8"))
 
 
 def client_version() -> str:

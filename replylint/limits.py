@@ -26,6 +26,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import partial
 from types import FrameType
 from typing import IO, Any, NamedTuple
 
@@ -129,7 +130,7 @@ def read_input(path: str | os.PathLike[str], max_bytes: int | None) -> bytes:
         regular = stat.S_ISREG(info.st_mode)
         if max_bytes and regular and info.st_size > max_bytes:
             raise InputError(source, over_limit("file", info.st_size, max_bytes))
-        data = _read_fd(fd, max_bytes, info.st_size if regular else None)
+        data = _read_at_most(partial(os.read, fd), max_bytes, info.st_size if regular else None)
     except OSError as e:
         raise InputError(source, _os_reason(e)) from None
     finally:
@@ -141,7 +142,7 @@ def read_input(path: str | os.PathLike[str], max_bytes: int | None) -> bytes:
 
 def read_stream(stream: IO[bytes], max_bytes: int | None, source: str = "<stdin>") -> bytes:
     """All of a binary stream (standard input), refused once it passes ``max_bytes``."""
-    data = _read_at_most(stream, max_bytes)
+    data = _read_at_most(stream.read, max_bytes)
     if max_bytes and len(data) > max_bytes:
         raise InputError(source, over_limit("input", None, max_bytes))
     return data
@@ -150,16 +151,20 @@ def read_stream(stream: IO[bytes], max_bytes: int | None, source: str = "<stdin>
 _CHUNK = 1 << 16
 
 
-def _read_fd(fd: int, max_bytes: int | None, size: int | None) -> bytes:
-    """All of ``fd``, or one byte past ``max_bytes``. A regular file is read with one call
-    for its ``fstat`` size plus one: a short read is its end, and a file that grew since is
-    read on. (A buffered reader asked for a megabyte at a time, allocating and freeing a
-    megabyte twice per file: most of the main process's time reading a macro library.)"""
+def _read_at_most(read: Callable[[int], bytes], max_bytes: int | None,
+                  size: int | None = None) -> bytes:
+    """All that ``read(n)`` gives until it gives nothing, or one byte past ``max_bytes``.
+
+    ``size``, a regular file's ``fstat`` size, makes the first read ask for that plus one: a
+    short read is the file's end, and a file that grew since is read on. (A buffered reader
+    asked for a megabyte at a time, allocating and freeing a megabyte twice per file: most
+    of the main process's time reading a macro library.)
+    """
     limit = max_bytes + 1 if max_bytes else None
     want = _CHUNK if size is None else size + 1
     chunks, total = [], 0
     while limit is None or total < limit:
-        chunk = os.read(fd, want if limit is None else min(want, limit - total))
+        chunk = read(want if limit is None else min(want, limit - total))
         if not chunk:
             break
         chunks.append(chunk)
@@ -167,19 +172,6 @@ def _read_fd(fd: int, max_bytes: int | None, size: int | None) -> bytes:
         if size is not None and len(chunk) < want:
             break
         want = _CHUNK
-    return b"".join(chunks)
-
-
-def _read_at_most(f: IO[bytes], max_bytes: int | None) -> bytes:
-    if not max_bytes:
-        return f.read()
-    chunks, left = [], max_bytes + 1
-    while left > 0:
-        chunk = f.read(min(left, 1 << 20))
-        if not chunk:
-            break
-        chunks.append(chunk)
-        left -= len(chunk)
     return b"".join(chunks)
 
 

@@ -363,6 +363,8 @@ def _first(seq: Any, ignore_case: bool) -> tuple[dict[str, float], bool] | None:
                     return None
             return items, False
         if op is sre.SUBPATTERN:
+            if av[1] & sre.SRE_FLAG_IGNORECASE and not ignore_case:
+                return None  # (?i:…): a class without the flag would miss the other case
             inner = _first(av[3], ignore_case)
         elif op is sre.BRANCH:
             alts = [_first(a, ignore_case) for a in av[1]]

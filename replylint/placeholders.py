@@ -43,11 +43,11 @@ PATTERN = re.compile(f"{_BRACES}|{_NO_OPEN}|{_SPECIAL}|{_MARKER}")
 #: PATTERN split by the character a match starts with, for ``finditer``: in one alternation,
 #: each word start tried a dozen alternatives; apart, ``re`` skips to the next ``{ % * [ <``
 #: and the word-start forms run only on texts with their "}}" or marker word.
-_AT_MARKS = re.compile(f"(?=[{{%*\\[<])(?:{_BRACES}|{_SPECIAL})")
-_AT_WORDS = re.compile(_NO_OPEN)
-_AT_MARKERS = re.compile(_MARKER)
 #: every match of _AT_MARKS starts with one of these
 _MARKS = "{%*[<"
+_AT_MARKS = re.compile(f"(?=[{re.escape(_MARKS)}])(?:{_BRACES}|{_SPECIAL})")
+_AT_WORDS = re.compile(_NO_OPEN)
+_AT_MARKERS = re.compile(_MARKER)
 #: one of these (or "lorem" in any case) is in every match of _AT_MARKERS
 _MARKER_WORDS = ("XXX", "FILL", "TODO", "TBD")
 #: HTML element names: ``<details>`` in a Markdown macro is markup, not a fill-in like ``<name>``

@@ -237,11 +237,10 @@ def _hyphenation(lang: str) -> None:
     the dictionary file's size and time, and is not written for a dictionary with
     nonstandard hyphenation (whose values marshal cannot hold)."""
     import marshal
-    import os
 
     import pyphen
 
-    from .cachedir import cache_dir
+    from .cachedir import cache_dir, write_atomic
 
     path = pyphen.LANGUAGES.get(pyphen.language_fallback(lang) or "")
     if path is None or path in pyphen.hdcache:
@@ -259,12 +258,8 @@ def _hyphenation(lang: str) -> None:
         pass
     parsed = pyphen.hdcache[path] = pyphen.HyphDict(path)
     try:
-        data = marshal.dumps((parsed.patterns, parsed.maxlen))
-        copy.parent.mkdir(parents=True, exist_ok=True)
-        tmp = copy.with_name(f"{copy.name}.{os.getpid()}.tmp")
-        tmp.write_bytes(data)
-        os.replace(tmp, copy)  # atomic: a concurrent run reads the old file or the new one
-    except (ValueError, OSError):
+        write_atomic(copy, marshal.dumps((parsed.patterns, parsed.maxlen)))
+    except ValueError:  # nonstandard hyphenation: marshal cannot hold it
         pass
 
 

@@ -24,13 +24,14 @@ import re
 import sys
 from array import array
 from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 SUPPORTED = (sys.implementation.name == "cpython" and (3, 11) <= sys.version_info[:2] <= (3, 13)
              and isinstance(getattr(re, "_cache", None), dict))
 MAX_ENTRIES = 2000
-FORMAT = 2  # of the file: part of its name
+FORMAT = 3  # of the file: part of its name
 #: the array type of the engine's code words, which the file stores as bytes
 _CODE_TYPE = "I" if array("I").itemsize == _sre.CODESIZE else "L"
 #: fewer new patterns than this do not rewrite the file (see ``save``)
@@ -38,19 +39,33 @@ MIN_NEW = 5
 _loaded: set[tuple[str, int]] = set()
 _entries: list[tuple[Any, ...]] = []
 #: what replylint reads off parsed patterns (a phrase table's prefixes, a prefilter's needles),
-#: kept with the compiled code: parsing is the costly half of compiling
-_derived: dict[tuple[str, str, int], Any] = {}
+#: kept with the compiled code: parsing is the costly half of compiling. Each value is kept
+#: with the stamp of the file whose code computed it, so a changed derivation is not served
+#: from an older run's file.
+_derived: dict[tuple[str, str, int], tuple[str, Any]] = {}
 _derived_new = False
 
 
+@cache
+def _stamp(filename: str) -> str:
+    try:
+        st = os.stat(filename)
+    except OSError:
+        return ""
+    return f"{st.st_size}:{st.st_mtime_ns}"
+
+
 def derived(kind: str, pattern: str, flags: int, compute: Callable[[], Any]) -> Any:
-    """``compute()``, remembered across runs under ``(kind, pattern, flags)``."""
+    """``compute()``, remembered across runs under ``(kind, pattern, flags)`` for as long as
+    the file that defines ``compute`` is unchanged."""
     global _derived_new
     key = (kind, pattern, int(flags))
-    if key not in _derived:
-        _derived[key] = compute()
+    stamp = _stamp(compute.__code__.co_filename)
+    found = _derived.get(key)
+    if found is None or found[0] != stamp:
+        found = _derived[key] = (stamp, compute())
         _derived_new = True
-    return _derived[key]
+    return found[1]
 
 
 def enabled() -> bool:
@@ -144,12 +159,11 @@ def save() -> None:
         entries.append((pattern, int(flags), int(flags | parsed.state.flags),
                         array(_CODE_TYPE, code).tobytes(), parsed.state.groups - 1,
                         groupindex, tuple(indexgroup)))
-    target = path()
+    from .cachedir import write_atomic
+
+    derived_values = dict(list(_derived.items())[-MAX_ENTRIES * 4:])
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
-        derived_values = dict(list(_derived.items())[-MAX_ENTRIES * 4:])
-        tmp.write_bytes(marshal.dumps((entries[-MAX_ENTRIES:], derived_values)))
-        os.replace(tmp, target)  # atomic: a concurrent run reads the old file or the new one
-    except (OSError, ValueError):
-        pass
+        data = marshal.dumps((entries[-MAX_ENTRIES:], derived_values))
+    except ValueError:
+        return
+    write_atomic(path(), data)

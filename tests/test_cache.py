@@ -307,3 +307,24 @@ def test_statuses_are_not_trusted_where_ctime_is_not_a_change_time(library, read
     linted(library)
     lint_here(library, reads, monkeypatch)
     assert len(reads) == 30 and linted(library) == []
+
+
+def test_cache_files_are_written_whole_or_not_at_all(tmp_path, monkeypatch):
+    """``write_atomic`` (the regex, hyphenation and LanguageTool caches): a file appears with
+    all its bytes, and a write that fails leaves neither a partial file nor a temporary one."""
+    from replylint.cachedir import write_atomic
+
+    target = tmp_path / "sub" / "cache.marshal"
+    assert write_atomic(target, b"old") and target.read_bytes() == b"old"
+    assert write_atomic(target, b"new") and target.read_bytes() == b"new"
+
+    def refuse(src, dst):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "replace", refuse)
+    assert not write_atomic(target, b"newer")
+    assert target.read_bytes() == b"new"
+    assert sorted(p.name for p in target.parent.iterdir()) == ["cache.marshal"]
+    blocked = tmp_path / "file"
+    blocked.write_text("x")
+    assert not write_atomic(blocked / "cache.marshal", b"x")  # its folder is a file

@@ -232,6 +232,18 @@ def test_start_classes_keep_every_match():
                 pre.scan.pattern[:80], text)
 
 
+def test_start_class_keeps_matches_of_a_case_insensitive_group():
+    """A ``(?i:…)`` group matches either case; a start class read off it without the flag
+    would let ``re`` skip the capitalised matches, so there is none."""
+    from replylint.phrasescan import starting
+
+    for pattern in (r"\b(?:TODO|(?i:lorem ipsum))\b", r"(?<!\w)(?i:please|kindly) \w+"):
+        regex = re.compile(pattern)
+        for text in ("Lorem Ipsum dolor", "TODO: lorem ipsum", "PLEASE reply", "Kindly see"):
+            assert [m.span() for m in starting(regex).finditer(text)] == [
+                m.span() for m in regex.finditer(text)], (pattern, text)
+
+
 def test_start_class_only_where_re_does_not_skip_alone():
     from replylint.phrasescan import starting
 

@@ -92,3 +92,20 @@ def test_a_damaged_entry_is_compiled_as_usual(tmp_path):
     assert (findings, plain) == (expected, 0) and expected > 0
     assert len(entries) - 20 < pending <= len(entries)  # loaded, not compiled yet
     assert left < pending - 50  # the damaged entries were tried, and compiled as usual
+
+
+def test_a_derived_value_is_computed_again_when_its_code_changes(tmp_path, monkeypatch):
+    """A start class or needle set read from an older run's file is used only while the file
+    that computed it is unchanged: an upgrade that fixes a derivation is not undone by the
+    cache."""
+    monkeypatch.setattr(regexcache, "_derived", {})
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return len(calls)
+
+    assert regexcache.derived("probe", "x+", 0, compute) == 1
+    assert regexcache.derived("probe", "x+", 0, compute) == 1  # remembered
+    monkeypatch.setattr(regexcache, "_stamp", lambda filename: "edited")
+    assert regexcache.derived("probe", "x+", 0, compute) == 2
