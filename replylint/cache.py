@@ -187,6 +187,7 @@ class ResultCache:
         self._pending: list[tuple[str, bytes, float]] = []
         self._statuses: list[tuple[str, str, str]] = []
         self._hits: list[str] = []
+        self._wrote = False  # by ``flush``, in this run: ``close`` expires old entries
 
     def _connect(self) -> sqlite3.Connection | None:
         import sqlite3
@@ -250,15 +251,15 @@ class ResultCache:
         """Store packed reports (``replylint.results.pack``) when the run ends."""
         self._pending.append((key, marshal.dumps(packed), time.time()))
 
-    def close(self) -> None:
-        """Write what this run added and forget entries unused for ``KEEP_DAYS`` days."""
+    def flush(self, expire: bool = False) -> None:
+        """Write what the run has added so far: after each batch, while the workers lint the
+        next, so that little is left for the run's end. ``expire``: also forget entries
+        unused for ``KEEP_DAYS`` days."""
         import sqlite3
 
-        db = self._connect() if self._pending or self._hits or self._statuses else None
-        if db is None:  # an unchanged re-run writes nothing (or the cache is off)
-            if self._db is not None:
-                self._db.close()
-                self._db = None
+        wanted = self._pending or self._hits or self._statuses or (expire and self._wrote)
+        db = self._connect() if wanted else None
+        if db is None:  # nothing to write (or the cache is off)
             return
         now = time.time()
         try:
@@ -267,19 +268,26 @@ class ResultCache:
             db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?)", self._statuses)
             db.executemany("UPDATE results SET used = ? WHERE key = ?",
                            [(now, key) for key in self._hits])
-            if db.execute("DELETE FROM results WHERE used < ?",
-                          (now - KEEP_DAYS * 86400,)).rowcount:
+            if expire and db.execute("DELETE FROM results WHERE used < ?",
+                                     (now - KEEP_DAYS * 86400,)).rowcount:
                 db.execute("DELETE FROM files WHERE key NOT IN (SELECT key FROM results)")
             db.execute("COMMIT")
+            self._wrote = True
         except sqlite3.Error as e:
             self._fail(e)
         finally:
             self._pending.clear()
             self._hits.clear()
             self._statuses.clear()
-            if self._db is not None:
-                self._db.close()
-                self._db = None
+
+    def close(self) -> None:
+        """Write the rest of what this run added and forget entries unused for ``KEEP_DAYS``
+        days (an unchanged re-run writes nothing)."""
+        self.flush(expire=True)
+        self._wrote = False
+        if self._db is not None:
+            self._db.close()
+            self._db = None
 
 
 #: a run this small is linted faster than the cache is opened (a pre-send check of one draft)

@@ -67,6 +67,45 @@ class ActiveCheck(NamedTuple):
     timeout: float | None = None
 
 
+#: documents linted together (``Linter.lint_documents``), and the characters they may hold
+#: between them: a group keeps every one's zones, sentences and word index at once
+GROUP_DOCS = 16
+GROUP_CHARS = 64 << 10
+
+
+def _groups(docs: Sequence[Document]) -> Iterator[Sequence[Document]]:
+    """Consecutive runs of ``docs``, of at most ``GROUP_DOCS`` documents and, unless one
+    document alone is longer, ``GROUP_CHARS`` characters."""
+    start = size = 0
+    for n, doc in enumerate(docs):
+        if n > start and (n - start >= GROUP_DOCS or size + len(doc.text) > GROUP_CHARS):
+            yield docs[start:n]
+            start, size = n, 0
+        size += len(doc.text)
+    if start < len(docs):
+        yield docs[start:]
+
+
+def _steps(actives: Sequence[list[ActiveCheck]]) -> Iterator[tuple[ActiveCheck, Sequence[int]]]:
+    """Each check with the documents (by index) it runs on, in the order of the checks'
+    codes, as each document's own list has them."""
+    first = actives[0]
+    if all(active is first for active in actives):  # one set of settings: the usual case
+        every = range(len(actives))
+        for ac in first:
+            yield ac, every
+        return
+    by_code: dict[str, list[tuple[ActiveCheck, int]]] = {}
+    for i, active in enumerate(actives):
+        for ac in active:
+            by_code.setdefault(ac.check.code, []).append((ac, i))
+    for code in sorted(by_code):
+        runs: dict[int, tuple[ActiveCheck, list[int]]] = {}  # by the settings (one per list)
+        for ac, i in by_code[code]:
+            runs.setdefault(id(ac), (ac, []))[1].append(i)
+        yield from runs.values()
+
+
 class Linter:
     """Lints documents with one configuration and the registry of plugins it names."""
 
@@ -183,26 +222,49 @@ class Linter:
     def lint_document(self, doc: Document) -> Report:
         """Run every active check on ``doc``; a check's fault or overrun is an internal-error
         finding naming it, and the other checks still run."""
-        report = Report(doc)
-        pending: list[tuple[ActiveCheck, Hit]] = []
-        active = self.active_checks(doc.source)
-        scale = max(1.0, len(doc.text) / BUDGET_CHARS)
-        with Stopwatch(any(ac.timeout for ac in active)) as clock:
-            for ac in active:
-                if doc.kind not in ac.check.kinds or (doc.ignores and matches(doc.ignores,
-                                                                               ac.check)):
-                    continue
-                try:
-                    budget = ac.timeout and ac.timeout * scale
-                    overran = clock.run(budget, self._collect, doc, ac, pending, report.metrics)
-                except KeyboardInterrupt:
-                    raise
-                except BaseException as e:  # even SystemExit: a plugin must not end the run
-                    report.findings.append(internal_error(doc, ac.check.id, ac.plugin, e))
-                    continue
-                if overran:
-                    message = overran.message(ac.check.id, ac.plugin)
-                    report.findings.append(fault_finding(doc, ac.plugin, message))
+        return self._lint_group([doc])[0]
+
+    def lint_documents(self, docs: Sequence[Document]) -> list[Report]:
+        """``lint_document`` of each document, in order, a group of them at a time: each
+        check runs over the whole group before the next starts, so that its code and tables
+        are still in the processor's caches from one document to the next. On a macro
+        library this is 10–20% faster than one document at a time (docs/performance.md)."""
+        reports: list[Report] = []
+        for group in _groups(docs):
+            reports += self._lint_group(group)
+        return reports
+
+    def _lint_group(self, docs: Sequence[Document]) -> list[Report]:
+        reports = [Report(doc) for doc in docs]
+        pending: list[list[tuple[ActiveCheck, Hit]]] = [[] for _ in docs]
+        actives = [self.active_checks(doc.source) for doc in docs]
+        scales = [max(1.0, len(doc.text) / BUDGET_CHARS) for doc in docs]
+        with Stopwatch(any(ac.timeout for active in actives for ac in active)) as clock:
+            for ac, which in _steps(actives):
+                for i in which:
+                    doc, report = docs[i], reports[i]
+                    if doc.kind not in ac.check.kinds or (
+                            doc.ignores and matches(doc.ignores, ac.check)):
+                        continue
+                    try:
+                        budget = ac.timeout and ac.timeout * scales[i]
+                        overran = clock.run(budget, self._collect, doc, ac, pending[i],
+                                            report.metrics)
+                    except KeyboardInterrupt:
+                        raise
+                    except BaseException as e:  # even SystemExit: a plugin must not end the run
+                        report.findings.append(internal_error(doc, ac.check.id, ac.plugin, e))
+                        continue
+                    if overran:
+                        message = overran.message(ac.check.id, ac.plugin)
+                        report.findings.append(fault_finding(doc, ac.plugin, message))
+        for report, hits in zip(reports, pending, strict=True):
+            self._finish(report, hits)
+        return reports
+
+    def _finish(self, report: Report, pending: list[tuple[ActiveCheck, Hit]]) -> None:
+        """The findings of a document's hits, in order of position."""
+        doc = report.document
         # a secret one rule found is masked wherever any finding would show it
         secrets = sorted({(h.start, h.end) for _, h in pending if h.sensitive and h.end > h.start})
         cap = self.config.max_findings
@@ -214,7 +276,6 @@ class Linter:
         report.findings.sort(key=lambda f: (f.start, f.end, f.code))
         if dropped:
             report.findings.append(self._too_many(doc, dropped, cap))
-        return report
 
     def _collect(
         self,
@@ -315,10 +376,14 @@ class Linter:
     def lint_bytes(
         self, source: str, data: bytes, *, context: str | None = None, syntax: str | None = None
     ) -> list[Report]:
+        return self.lint_documents(self.documents(source, data, context=context, syntax=syntax))
+
+    def documents(
+        self, source: str, data: bytes, *, context: str | None = None, syntax: str | None = None
+    ) -> list[Document]:
+        """``read``, with the customer's message (``context``) given to every document."""
         docs = self.read(source, data, syntax)
-        if context is not None:
-            docs = [replace(d, context=context) for d in docs]
-        return [self.lint_document(d) for d in docs]
+        return [replace(d, context=context) for d in docs] if context is not None else docs
 
 
 def redact_span(text: str, start: int, end: int, secrets: Sequence[tuple[int, int]]) -> str:
@@ -561,6 +626,8 @@ class Session:
             linted = pool.submit(work, done)
             if pending is not None:
                 yield from _finished(*pending)
+                if self.cache is not None:
+                    self.cache.flush()  # while the workers lint this batch
             pending = (outcomes, jobs, cache, linted)
         if pending is not None:
             yield from _finished(*pending)
@@ -620,15 +687,19 @@ class _Target(NamedTuple):
 
 BATCH_FILES = 2000
 BATCH_BYTES = 64 << 20
+#: the first batch's files, each next batch four times as many up to ``BATCH_FILES``: the
+#: workers start on the first while the next is read
+FIRST_BATCH = 250
 
 
 def _batches(targets: Sequence[_Target]) -> Iterator[list[tuple[_Target, os.stat_result | None]]]:
     """Consecutive runs of targets, each with its file's status (None: standard input, or
     no status to be had, which reading the file will report); a run ends at ``BATCH_FILES``
-    files or ``BATCH_BYTES`` bytes, so a huge library is never held whole (two batches at
-    most: one being linted, the next being read)."""
+    files (fewer in the first runs) or ``BATCH_BYTES`` bytes, so a huge library is never held
+    whole (two batches at most: one being linted, the next being read)."""
     batch: list[tuple[_Target, os.stat_result | None]] = []
     size = 0
+    files = min(FIRST_BATCH, BATCH_FILES)
     for t in targets:
         st = None
         if t.path is not None:
@@ -638,8 +709,9 @@ def _batches(targets: Sequence[_Target]) -> Iterator[list[tuple[_Target, os.stat
             except OSError:
                 pass
         batch.append((t, st))
-        if len(batch) >= BATCH_FILES or size >= BATCH_BYTES:
+        if len(batch) >= files or size >= BATCH_BYTES:
             yield batch
             batch, size = [], 0
+            files = min(files * 4, BATCH_FILES)
     if batch:
         yield batch

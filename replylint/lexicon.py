@@ -130,6 +130,14 @@ def zipf(words: Iterable[str]) -> dict[str, float]:
     about 2.7.
     """
     lows = {w: w.lower() for w in words}
+    freq = frequencies(set(lows.values()))
+    return {w: freq[low] for w, low in lows.items()}
+
+
+def frequencies(words: set[str]) -> dict[str, float]:
+    """``zipf`` of words already lower-cased (the rare-word rule's many words, without
+    lower-casing them again)."""
     with _lock:
-        _remember(set(lows.values()))
-        return {w: v[0] if (v := _memo[low]) is not None else 0.0 for w, low in lows.items()}
+        _remember(words)
+        memo = _memo
+        return {w: v[0] if (v := memo[w]) is not None else 0.0 for w in words}

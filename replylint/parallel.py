@@ -21,6 +21,7 @@ from .results import pack
 
 #: below this many files to lint, starting workers costs more than it saves
 MIN_FILES = 24
+#: files in one task of a worker (or one step in this process), linted together
 CHUNK = 16
 WARM_FILES = 8
 
@@ -46,19 +47,48 @@ def lint_one(
 ) -> Outcome:
     """Lint one file's bytes into an outcome (never raises); ``portable`` packs the reports
     for another process."""
-    try:
-        reports = linter.lint_bytes(source, data, **options)
-        return ("reports", [pack(r) for r in reports] if portable else reports)
-    except InputError as e:
+    return lint_many([(linter, source, data)], options, portable)[0]
+
+
+def lint_many(files: Sequence[tuple[Any, str, bytes]], options: dict[str, Any],
+              portable: bool = False) -> list[Outcome]:
+    """``lint_one`` of each ``(linter, source, bytes)``, the documents of consecutive files
+    with one linter linted together (``Linter.lint_documents``: a macro library is one
+    document per file)."""
+    outcomes: list[Outcome] = [("internal", "")] * len(files)
+    read: list[tuple[int, list[Any]]] = []
+    for n, (linter, source, data) in enumerate(files):
+        try:
+            read.append((n, linter.documents(source, data, **options)))
+        except Exception as e:
+            outcomes[n] = _failure(source, e)
+    for _, run in itertools.groupby(read, key=lambda r: id(files[r[0]][0])):
+        group = list(run)
+        try:
+            reports = iter(files[group[0][0]][0].lint_documents(
+                [doc for _, docs in group for doc in docs]))
+            for n, docs in group:
+                found = [next(reports) for _ in docs]
+                outcomes[n] = ("reports", [pack(r) for r in found] if portable else found)
+        except Exception as e:  # a fault in replylint itself: only its own file reports it
+            if len(group) == 1:
+                outcomes[group[0][0]] = _failure(files[group[0][0]][1], e)
+            else:
+                for n, _ in group:
+                    outcomes[n] = lint_one(*files[n], options, portable)
+    return outcomes
+
+
+def _failure(source: str, e: Exception) -> Outcome:
+    if isinstance(e, InputError):
         return ("error", e.reason, isinstance(e, NotRecognised))
-    except ReaderFault as e:  # names the reader and its plugin
+    if isinstance(e, ReaderFault):  # names the reader and its plugin
         return ("internal", f"{source}: {e}")
-    except Exception as e:  # a fault in replylint itself: reported, the run goes on
-        return ("internal", f"internal error while linting {source}: {type(e).__name__}: {e}")
+    return ("internal", f"internal error while linting {source}: {type(e).__name__}: {e}")
 
 
 def _work(jobs: list[Job]) -> list[Outcome]:
-    return [lint_one(_linters[i], source, data, _options, True) for i, source, data in jobs]
+    return lint_many([(_linters[i], source, data) for i, source, data in jobs], _options, True)
 
 
 class Workers:
@@ -79,7 +109,8 @@ class Workers:
                ) -> Iterator[Outcome]:
         """The outcomes of ``jobs``, in order. With worker processes the work starts now, so
         the caller can read the next batch while they lint this one; in this process (too few
-        files, or no ``fork``) each file is linted as its outcome is read."""
+        files, or no ``fork``) ``CHUNK`` files at a time are linted as their outcomes are
+        read."""
         linters, options = self.linters, self.options
         if (self._pool is None and (self.workers <= 1 or len(jobs) < MIN_FILES
                                     or not hasattr(os, "fork") or sys.platform == "darwin")):
@@ -102,9 +133,11 @@ class Workers:
         return self._collect(warm, chunks, futures, done)
 
     def _here(self, jobs: Sequence[Job], done: Callable[[int], None]) -> Iterator[Outcome]:
-        for i, source, data in jobs:
-            yield lint_one(self.linters[i], source, data, self.options)
-            done(1)
+        for k in range(0, len(jobs), CHUNK):
+            part = [(self.linters[i], source, data) for i, source, data in jobs[k : k + CHUNK]]
+            for outcome in lint_many(part, self.options):
+                yield outcome
+                done(1)
 
     def _collect(self, warm: list[Outcome], chunks: list[list[Job]], futures: list[Any],
                  done: Callable[[int], None]) -> Iterator[Outcome]:
@@ -117,7 +150,8 @@ class Workers:
                 outcomes = future.result()
             except BrokenProcessPool:  # a worker died: its files are linted here
                 broken = True
-                outcomes = [lint_one(self.linters[i], s, d, self.options) for i, s, d in chunk]
+                outcomes = lint_many([(self.linters[i], s, d) for i, s, d in chunk],
+                                     self.options)
             yield from outcomes
             done(len(chunk))
         if broken:

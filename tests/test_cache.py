@@ -309,6 +309,39 @@ def test_statuses_are_not_trusted_where_ctime_is_not_a_change_time(library, read
     assert len(reads) == 30 and linted(library) == []
 
 
+PEEK = '''
+import os, sqlite3
+from replylint import check, hookimpl
+
+@check("peek.cache", "PEK001")
+def peek(doc, options):
+    """Logs how many results the cache holds when the last file of the library is linted."""
+    if doc.source.endswith("m29.txt"):
+        db = sqlite3.connect(os.path.join(os.environ["REPLYLINT_CACHE_DIR"], "results.sqlite3"))
+        with open(os.environ["COUNT_FILE"], "a") as f:
+            f.write(str(db.execute("SELECT count(*) FROM results").fetchone()[0]))
+        db.close()
+    return ()
+
+@hookimpl
+def register_checks(register, config):
+    register(peek)
+'''
+
+
+def test_each_batch_is_written_while_the_next_is_linted(library, reads, monkeypatch):
+    """A long run leaves little to write at its end, and a run started meanwhile finds the
+    batches already done: when the last batch of 10 files is linted, the 20 before it are in
+    the cache."""
+    from replylint import engine
+
+    (library / "plugins" / "counter.py").write_text(PEEK)
+    monkeypatch.setattr(engine, "FIRST_BATCH", 10)
+    monkeypatch.setattr(engine, "BATCH_FILES", 10)
+    lint_here(library, reads, monkeypatch)
+    assert Path(os.environ["COUNT_FILE"]).read_text() == "20"
+
+
 def test_cache_files_are_written_whole_or_not_at_all(tmp_path, monkeypatch):
     """``write_atomic`` (the regex, hyphenation and LanguageTool caches): a file appears with
     all its bytes, and a write that fails leaves neither a partial file nor a temporary one."""

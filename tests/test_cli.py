@@ -122,14 +122,14 @@ def test_unrecognised_json_is_skipped_in_folders_but_an_error_when_named(run_cli
 def test_an_engine_fault_on_one_file_is_exit_3_and_the_others_are_linted(tmp_path, monkeypatch):
     from replylint.engine import Linter, Session
 
-    real = Linter.lint_bytes
+    real = Linter.lint_documents
 
-    def flaky(self, source, data, **kwargs):
-        if source.endswith("boom.txt"):
+    def flaky(self, docs):  # files are linted together: the fault must stay with its own
+        if any(doc.source.endswith("boom.txt") for doc in docs):
             raise MemoryError("simulated")
-        return real(self, source, data, **kwargs)
+        return real(self, docs)
 
-    monkeypatch.setattr(Linter, "lint_bytes", flaky)
+    monkeypatch.setattr(Linter, "lint_documents", flaky)
     (tmp_path / "replylint.toml").write_text("select = ['PLH']\n")
     (tmp_path / "boom.txt").write_text("Hi")
     (tmp_path / "ok.txt").write_text("Hi [NAME]")

@@ -452,3 +452,45 @@ def test_blanked_turns_each_span_to_spaces_and_keeps_newlines():
                 if chars[i] != "\n":
                     chars[i] = " "
         assert blanked(text, spans) == "".join(chars)
+
+
+def test_documents_linted_together_get_what_each_gets_alone(tmp_path):
+    """``lint_documents`` runs each check over a group of documents before the next check:
+    every document's report is still the one it gets alone — with per-path settings that
+    differ inside a group (another severity, an option, a rule switched off), a check that
+    fails on one document only, and groups cut by the document count and by size."""
+    from replylint.config import find_config
+    from replylint.engine import GROUP_DOCS, Linter, _groups
+
+    (tmp_path / "plugins").mkdir()
+    (tmp_path / "plugins" / "fragile.py").write_text(
+        "from replylint import Hit, check, hookimpl\n\n"
+        "@check('fragile.boom', 'FRG001')\n"
+        "def boom(doc, options):\n"
+        "    '''Fails on one document.'''\n"
+        "    if 'kaboom' in doc.text:\n"
+        "        raise RuntimeError('kaboom')\n"
+        "    yield Hit(0, 1, 'seen')\n\n"
+        "@hookimpl\n"
+        "def register_checks(register, config):\n"
+        "    register(boom)\n")
+    (tmp_path / "replylint.toml").write_text(
+        'plugins-dir = ["plugins"]\n'
+        '[[overrides]]\npaths = ["b*"]\nignore = ["PLH001"]\n'
+        '[[overrides]]\npaths = ["c*"]\n'
+        'rules = { RDB002 = { max_words = 8 }, TON005 = { severity = "error" } }\n')
+    linter = Linter(find_config(tmp_path))
+    texts = [t for t in _texts() if t.strip()][:60]
+    texts[7] += " kaboom"
+    docs = [doc for n, text in enumerate(texts)
+            for doc in linter.read(f"{'abc'[n % 3]}{n}.txt", text.encode())]
+    alone = [linter.lint_document(doc).to_json() for doc in docs]
+    fresh = [doc for n, text in enumerate(texts)
+             for doc in linter.read(f"{'abc'[n % 3]}{n}.txt", text.encode())]
+    together = [r.to_json() for r in linter.lint_documents(fresh)]
+    assert together == alone
+    assert any(f["code"] == "RPL001" for f in together[7]["findings"])  # the fault stays there
+    sizes = [len(g) for g in _groups(fresh)]
+    assert sum(sizes) == len(fresh) and max(sizes) == GROUP_DOCS
+    big = linter.read("big.txt", b"word " * 40_000)
+    assert [len(g) for g in _groups(fresh[:3] + big + fresh[:3])] == [3, 1, 3]

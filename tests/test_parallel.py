@@ -166,3 +166,12 @@ def test_progress_bar_on_a_terminal_only(tree):
     small = tree / "examples"
     _, _, terminal = _run_on_pty(["check", "--no-cache", "."], small)
     assert "Linting" not in terminal  # a few files: no bar
+
+
+def test_batches_start_small_so_workers_start_early():
+    """The first batch is small, so the workers start while the next, larger one is read;
+    batches then grow to ``BATCH_FILES``."""
+    from replylint import engine
+
+    targets = [engine._Target(f"t{i}", None, None, False) for i in range(10_000)]
+    assert [len(b) for b in engine._batches(targets)] == [250, 1000, 2000, 2000, 2000, 2000, 750]

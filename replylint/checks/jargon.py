@@ -15,6 +15,7 @@ registered: ``allow`` terms are never flagged, ``replace`` terms feed ``JAR005``
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
 from typing import Any
@@ -594,8 +595,10 @@ def _unexplained_acronym(terms: Glossary) -> Check:
 # --------------------------------------------------------------------------------------------
 # JAR004 rare words
 
+#: a word: letters, joined by single apostrophes or hyphens, not part of a path, name or number
+#: (the letter comes before the look-behind: tried only where a letter is, it is much faster)
 WORD = re.compile(
-    r"(?<![\w./\u2019'-])[A-Za-z](?:[A-Za-z]|['\u2019-](?=[A-Za-z]))*(?![\w/]|[.'\u2019-]\w)"
+    r"[A-Za-z](?<![\w./\u2019'-].)[A-Za-z]*(?:['\u2019-][A-Za-z]+)*(?![\w/]|[.'\u2019-]\w)"
 )
 PREFIXES = ("re", "un", "pre", "non", "mis", "over", "under", "dis", "out", "auto", "co")
 VOWELS = set("aeiou")
@@ -694,7 +697,7 @@ def _rare_word(terms: Glossary) -> Check:
         month shows on your next invoice.
         ```
         """
-        from ..lexicon import zipf
+        from ..lexicon import frequencies
 
         text = doc.prose
         tokens = list(WORD.finditer(text))
@@ -704,22 +707,25 @@ def _rare_word(terms: Glossary) -> Check:
         threshold = options["threshold"]
         min_length = options["min_length"]
         flag_unknown = options["unknown"]
-        words = [m.group().replace("\u2019", "'") for m in tokens]
-        lows = [w.lower() for w in words]
-        freq = zipf(set(lows))
-        common = sum(freq[w] >= COMMON_ZIPF for w in lows)
+        words = [m.group() for m in tokens]
+        if "\u2019" in text:
+            words = [w.replace("\u2019", "'") for w in words]
+        uses = Counter(map(str.lower, words))
+        freq = frequencies(set(uses))
+        common = sum(n for w, n in uses.items() if freq[w] >= COMMON_ZIPF)
         if len(tokens) >= 5 and common < ENGLISH_SHARE * len(tokens):
             return  # not English (or not prose): the table says nothing useful about it
 
         # Only words that are not common as written need their inflections looked up.
-        suspects = [(m, w) for m, w in zip(tokens, words)
-                    if w.islower() and len(w) >= min_length and w not in allow
-                    and freq[w] < threshold]
+        odd = {w for w in uses if freq[w] < threshold and len(w) >= min_length
+               and w not in allow}
+        suspects = [(m, w) for m, w in zip(tokens, words) if w in odd and w.islower()] \
+            if odd else []
         forms_of = {w: [_forms(w)] + [_forms(p) for p in w.split("-")
                                        if "-" in w and len(p) >= min_length]
                     for _, w in suspects}
-        if forms_of:
-            freq.update(zipf({f for fs in forms_of.values() for f_ in fs for f in f_}))
+        if forms_of:  # every form, the word itself among them
+            freq = frequencies({f for fs in forms_of.values() for f_ in fs for f in f_})
         customer: frozenset[str] | None = None
         rare_count = 0
         reported: set[str] = set()
