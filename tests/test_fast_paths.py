@@ -494,3 +494,17 @@ def test_documents_linted_together_get_what_each_gets_alone(tmp_path):
     assert sum(sizes) == len(fresh) and max(sizes) == GROUP_DOCS
     big = linter.read("big.txt", b"word " * 40_000)
     assert [len(g) for g in _groups(fresh[:3] + big + fresh[:3])] == [3, 1, 3]
+
+
+def test_rare_word_pattern_reads_words_as_its_plain_form_does():
+    """``jargon.WORD`` tries its look-behind only after a letter, for speed; it finds what the
+    plain pattern (look-behind first, one letter or joined letter at a time) finds."""
+    from replylint.checks.jargon import WORD
+
+    plain = re.compile(r"(?<![\w./\u2019'-])[A-Za-z](?:[A-Za-z]|['\u2019-](?=[A-Za-z]))*"
+                       r"(?![\w/]|[.'\u2019-]\w)")
+    rng = random.Random(7)
+    texts = _texts() + ["".join(rng.choice("ab'-\u2019./1 _A\n") for _ in range(rng.randint(1, 14)))
+                        for _ in range(20_000)]
+    for text in texts:
+        assert [m.span() for m in WORD.finditer(text)] == [m.span() for m in plain.finditer(text)]
