@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import dataclasses
 import enum
-import marshal
 import os
 import sys
 import time
@@ -29,7 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .model import INTERNAL_ERROR_CODE, Report
-from .results import unpack
+from .results import dumps, loads
 
 if TYPE_CHECKING:
     import sqlite3
@@ -224,7 +223,7 @@ class ResultCache:
         try:
             for key, reports, used in self._select(
                     "SELECT key, reports, used FROM results WHERE key IN ({})", list(keys)):
-                found[key] = [unpack(r) for r in marshal.loads(reports)]
+                found[key] = loads(reports)
                 if used < stale:
                     self._hits.append(key)
         except (sqlite3.Error, ValueError, KeyError, TypeError, EOFError) as e:
@@ -247,9 +246,9 @@ class ResultCache:
         """Record, when the run ends, that the file with this status has this entry key."""
         self._statuses.append((file, status, key))
 
-    def put(self, key: str, packed: list[dict[str, Any]]) -> None:
-        """Store packed reports (``replylint.results.pack``) when the run ends."""
-        self._pending.append((key, marshal.dumps(packed), time.time()))
+    def put(self, key: str, data: bytes) -> None:
+        """Store a file's reports (``replylint.results.dumps``) with the batch."""
+        self._pending.append((key, data, time.time()))
 
     def flush(self, expire: bool = False) -> None:
         """Write what the run has added so far: after each batch, while the workers lint the
@@ -354,13 +353,10 @@ class BatchCache:
             self._record(n)
         return hits
 
-    def store(self, n: int, reports: list[Report], portable: list[Any]) -> None:
-        """Keep a freshly linted file's reports (``portable``: the same, or already packed)."""
+    def store(self, n: int, reports: list[Report], data: bytes | None = None) -> None:
+        """Keep a freshly linted file's reports (``data``: the same, packed by a worker)."""
         if n in self._keys and storable(reports):
-            from .results import pack
-
-            self.run.cache.put(self._keys[n], [r if isinstance(r, dict) else pack(r)
-                                               for r in portable])
+            self.run.cache.put(self._keys[n], dumps(reports) if data is None else data)
             self._record(n)
 
     def _record(self, n: int) -> None:

@@ -666,13 +666,14 @@ def _finished(outcomes: list[tuple[Any, ...] | None], jobs: list[tuple[int, str,
               cache: BatchCache | None, linted: Iterator[tuple[Any, ...]]
               ) -> Iterator[tuple[Any, ...]]:
     """A batch's outcomes in order, once its linted files are in (and stored in the cache)."""
-    from .results import unpack
+    from .results import loads
 
     for (n, _, _), outcome in zip(jobs, linted, strict=True):
         if outcome[0] == "reports":
-            reports = [r if isinstance(r, Report) else unpack(r) for r in outcome[1]]
+            data = outcome[1] if isinstance(outcome[1], bytes) else None
+            reports = outcome[1] if data is None else loads(data)
             if cache:
-                cache.store(n, reports, outcome[1])
+                cache.store(n, reports, data)
             outcome = ("reports", reports)
         outcomes[n] = outcome
     yield from outcomes  # type: ignore[misc]

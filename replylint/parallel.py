@@ -17,7 +17,7 @@ from typing import Any
 
 from .engine import NotRecognised, ReaderFault
 from .model import InputError
-from .results import pack
+from .results import dumps
 
 #: below this many files to lint, starting workers costs more than it saves
 MIN_FILES = 24
@@ -27,7 +27,7 @@ WARM_FILES = 8
 
 #: (index of the file's linter, file name, bytes)
 Job = tuple[int, str, bytes]
-#: ("reports", [Report, …] or packed ones from a worker) | ("error", reason, not_recognised)
+#: ("reports", [Report, …], or their bytes from a worker) | ("error", reason, not_recognised)
 #: | ("internal", message)
 Outcome = tuple[Any, ...]
 
@@ -69,7 +69,7 @@ def lint_many(files: Sequence[tuple[Any, str, bytes]], options: dict[str, Any],
                 [doc for _, docs in group for doc in docs]))
             for n, docs in group:
                 found = [next(reports) for _ in docs]
-                outcomes[n] = ("reports", [pack(r) for r in found] if portable else found)
+                outcomes[n] = ("reports", dumps(found) if portable else found)
         except Exception as e:  # a fault in replylint itself: only its own file reports it
             if len(group) == 1:
                 outcomes[group[0][0]] = _failure(files[group[0][0]][1], e)

@@ -157,6 +157,7 @@ class PhraseTable:
         #: entries by the prefix they start with; ``_short`` holds prefixes under KEY letters
         self._by_key: dict[str, list[int]] | None = None
         self._short: dict[str, list[int]] = {}
+        self._short_lengths: tuple[int, ...] = ()  # of the ``_short`` prefixes
         self._compiled: dict[str, re.Pattern[str] | None] = {}
         self.fast = bool(self.alternatives)
 
@@ -178,6 +179,7 @@ class PhraseTable:
                     break
                 for s in starts:
                     (self._by_key if len(s) == KEY else self._short).setdefault(s, []).append(i)
+            self._short_lengths = tuple(sorted({len(s) for s in self._short}))
         return self._by_key
 
     def _compile(self, indices: Sequence[int] | range) -> re.Pattern[str]:
@@ -206,8 +208,9 @@ class PhraseTable:
             return
         by_key, odd = word_index(text)
         keys = index.keys() & by_key.keys()
-        if self._short:
-            keys.update(k for k in by_key if any(k[:n] in self._short for n in range(1, KEY)))
+        short = self._short
+        for n in self._short_lengths:  # one pass per length: a slice and a lookup per word
+            keys.update(k for k in by_key if k[:n] in short)
         starts = sorted(set(odd).union(*(by_key[k] for k in keys)))
         after = 0
         for at in starts:

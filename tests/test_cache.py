@@ -174,7 +174,7 @@ def _open_new_cache(path: str, barrier) -> None:
     barrier.wait()  # every process opens the new file at the same moment
     cache = ResultCache(Path(path))
     cache.get_many(["a", "b"])
-    cache.put(f"key-{os.getpid()}", [])
+    cache.put(f"key-{os.getpid()}", b"")
     cache.close()
     if cache.problem:
         raise SystemExit(cache.problem)

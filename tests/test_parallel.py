@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from replylint.engine import Session
-from replylint.results import pack
+from replylint.results import loads, pack
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -131,8 +131,10 @@ def test_a_batch_handed_to_workers_that_died_is_linted_here(tree, monkeypatch):
 
 
 def _packed(outcome):
-    return [pack(r)["findings"] if not isinstance(r, dict) else r["findings"]
-            for r in outcome[1]] if outcome[0] == "reports" else outcome
+    if outcome[0] != "reports":
+        return outcome
+    reports = loads(outcome[1]) if isinstance(outcome[1], bytes) else outcome[1]
+    return [pack(r)["findings"] for r in reports]
 
 
 def _run_on_pty(args: list[str], cwd: Path) -> tuple[int, str, str]:
