@@ -539,19 +539,22 @@ class Prefiltered:
         last = self._last
         if last[0] is text:
             return last[1]
-        positions = self._find(text)
+        found = self._needles
+        if found is False:
+            found = self.needles
+        low = None if found is None else _lowered(text)
+        if low is None:
+            positions = None
+        elif not any(map(low.__contains__, found)):  # most patterns, most texts: no call more
+            positions = []
+        else:
+            positions = self._find(text, low, found)  # type: ignore[arg-type]
         self._last = (text, positions)
         return positions
 
-    def _find(self, text: str) -> list[int] | None:
-        found = self.needles
-        if found is None:
-            return None
-        low = _lowered(text)
-        if low is None:
-            return None
-        if not any(map(low.__contains__, found)):
-            return []
+    def _find(self, text: str, low: str, found: frozenset[str]) -> list[int] | None:
+        """Where the needles ``found`` occur in ``text`` (``low``: lower-cased), or None
+        when one scan of the whole text is cheaper."""
         if self._reach is False:
             self._reach = reach(self.regex)
         width = self._reach
