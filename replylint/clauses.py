@@ -250,7 +250,7 @@ class _Reading:
             yield joined
 
 
-@lru_cache(maxsize=32)
+@lru_cache(maxsize=128)  # the prose of a group of documents (engine.GROUP_DOCS)
 def _reading(text: str) -> _Reading:
     """The sentences of ``text``, ready to be read as commitments, requests, resolutions or
     generic offers (shared by the rules that ask about the same prose)."""

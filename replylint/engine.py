@@ -69,7 +69,7 @@ class ActiveCheck(NamedTuple):
 
 #: documents linted together (``Linter.lint_documents``), and the characters they may hold
 #: between them: a group keeps every one's zones, sentences and word index at once
-GROUP_DOCS = 16
+GROUP_DOCS = 32
 GROUP_CHARS = 64 << 10
 
 

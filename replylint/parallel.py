@@ -22,7 +22,7 @@ from .results import dumps
 #: below this many files to lint, starting workers costs more than it saves
 MIN_FILES = 24
 #: files in one task of a worker (or one step in this process), linted together
-CHUNK = 16
+CHUNK = 32
 WARM_FILES = 8
 
 #: (index of the file's linter, file name, bytes)

@@ -33,7 +33,7 @@ DIGITS = "0123456789"
 BLANKS = str.maketrans(dict.fromkeys("\t\n\r\x0b\x0c\x1c\x1d\x1e\x1f", " "))
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=128)  # the texts of a group of documents (engine.GROUP_DOCS)
 def word_index(text: str) -> tuple[dict[str, list[int]], list[int]]:
     """Where words start, by their first ``KEY`` characters lower-cased, and the starts that
     are not ASCII; shared by every table run on the same text."""
@@ -247,7 +247,7 @@ MAX_REACH = 4096
 MAX_START_CHARS = 20
 
 
-@lru_cache(maxsize=128)
+@lru_cache(maxsize=256)  # a group's texts and their sentences (engine.GROUP_DOCS)
 def _lowered(text: str) -> str | None:
     """``text`` lower-cased for needle tests, or None when case folding could hide a match."""
     return None if not text.isascii() and _FOLDS.search(text) else text.lower()

@@ -46,7 +46,7 @@ BLOCK_START = re.compile(r"(?<![ \t])[ \t]*(?:$|[-*\u2022>]\s|\d{1,2}[.)]\s)")
 WRAP_WIDTH = 40  # a line at least this long that stops mid-sentence was wrapped
 
 
-@lru_cache(maxsize=32)
+@lru_cache(maxsize=128)
 def unwrap(text: str) -> str:
     """``text`` with the newlines of hard-wrapped prose turned into spaces (same length).
 
@@ -78,7 +78,7 @@ def sentences(text: str) -> tuple[Sentence, ...]:
     return _sentences(text)
 
 
-@lru_cache(maxsize=32)
+@lru_cache(maxsize=128)  # the texts of a group of documents (engine.GROUP_DOCS)
 def _sentences(text: str) -> tuple[Sentence, ...]:
     return tuple(_split(text))
 
@@ -99,7 +99,7 @@ def sentences_in(text: str, start: int, end: int) -> tuple[Sentence, ...]:
     return tuple(inside)
 
 
-@lru_cache(maxsize=32)
+@lru_cache(maxsize=128)
 def word_count(text: str) -> int:
     """How many words ``text`` has (several rules ask it of the same prose)."""
     return len(WORD_COUNT.findall(text))
