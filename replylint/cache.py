@@ -243,7 +243,7 @@ class ResultCache:
             return {}
 
     def record_status(self, file: str, status: str, key: str) -> None:
-        """Record, when the run ends, that the file with this status has this entry key."""
+        """Record, with the batch, that the file with this status has this entry key."""
         self._statuses.append((file, status, key))
 
     def put(self, key: str, data: bytes) -> None:
@@ -296,7 +296,7 @@ MIN_BYTES = 64 << 10
 
 class RunCache:
     """One run's use of the cache (a batch is a list of ``(target, status)``, a target having
-    ``source``, ``path`` and ``linter``): what it learns is written when the run ends."""
+    ``source``, ``path`` and ``linter``): what it learns is written after each batch."""
 
     def __init__(self, cache: ResultCache, options: Mapping[str, Any]) -> None:
         self.cache, self.options = cache, options
