@@ -22,6 +22,7 @@ from bisect import bisect_right
 from collections.abc import Collection, Iterator
 from functools import lru_cache
 
+from .model import GROUP_TEXTS
 from .phrasescan import Prefiltered
 from .readability import sentences
 
@@ -250,7 +251,7 @@ class _Reading:
             yield joined
 
 
-@lru_cache(maxsize=128)  # the prose of a group of documents (engine.GROUP_DOCS)
+@lru_cache(maxsize=GROUP_TEXTS)
 def _reading(text: str) -> _Reading:
     """The sentences of ``text``, ready to be read as commitments, requests, resolutions or
     generic offers (shared by the rules that ask about the same prose)."""

@@ -26,6 +26,7 @@ from .limits import (
     read_stream,
 )
 from .model import (
+    GROUP_DOCS,
     INTERNAL_ERROR_CODE,
     INTERNAL_ERROR_RULE,
     Check,
@@ -67,9 +68,8 @@ class ActiveCheck(NamedTuple):
     timeout: float | None = None
 
 
-#: documents linted together (``Linter.lint_documents``), and the characters they may hold
-#: between them: a group keeps every one's zones, sentences and word index at once
-GROUP_DOCS = 32
+#: the characters a group of documents (``GROUP_DOCS``) may hold between them: a group keeps
+#: every one's zones, sentences and word index at once
 GROUP_CHARS = 64 << 10
 
 

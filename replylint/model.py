@@ -30,6 +30,12 @@ _NON_PROSE_NO_AT = re.compile(f"{_LINK}|{_HANDLE_OR_CODE}")
 #: one of these is in every match of NON_PROSE
 _NON_PROSE_MARKS = ("://", "www.", "@", "#", "`")
 
+#: documents linted together, one check at a time over all of them (``Linter.lint_documents``)
+GROUP_DOCS = 32
+#: texts each per-text cache keeps (sentences, word index, clause reading…): a group's prose,
+#: author text and the parts of them that rules split off
+GROUP_TEXTS = 4 * GROUP_DOCS
+
 
 def blanked(text: str, spans: Iterable[tuple[int, int]]) -> str:
     """``text`` with each span turned to spaces, newlines kept: the same length, so offsets

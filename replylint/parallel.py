@@ -16,13 +16,13 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from .engine import NotRecognised, ReaderFault
-from .model import InputError
+from .model import GROUP_DOCS, InputError
 from .results import dumps
 
 #: below this many files to lint, starting workers costs more than it saves
 MIN_FILES = 24
-#: files in one task of a worker (or one step in this process), linted together
-CHUNK = 32
+#: files in one task of a worker (or one step in this process): one group of documents
+CHUNK = GROUP_DOCS
 WARM_FILES = 8
 
 #: (index of the file's linter, file name, bytes)
@@ -55,7 +55,7 @@ def lint_many(files: Sequence[tuple[Any, str, bytes]], options: dict[str, Any],
     """``lint_one`` of each ``(linter, source, bytes)``, the documents of consecutive files
     with one linter linted together (``Linter.lint_documents``: a macro library is one
     document per file)."""
-    outcomes: list[Outcome] = [("internal", "")] * len(files)
+    outcomes: dict[int, Outcome] = {}
     read: list[tuple[int, list[Any]]] = []
     for n, (linter, source, data) in enumerate(files):
         try:
@@ -76,7 +76,7 @@ def lint_many(files: Sequence[tuple[Any, str, bytes]], options: dict[str, Any],
             else:
                 for n, _ in group:
                     outcomes[n] = lint_one(*files[n], options, portable)
-    return outcomes
+    return [outcomes[n] for n in range(len(files))]
 
 
 def _failure(source: str, e: Exception) -> Outcome:

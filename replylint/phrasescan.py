@@ -19,6 +19,7 @@ from re import _parser as sre_parse  # type: ignore[attr-defined]
 from typing import Any
 
 from . import regexcache
+from .model import GROUP_TEXTS
 
 #: where a table's match can start: a word character not preceded by a word or apostrophe
 BOUNDARY = r"(?<![\w'\u2019])"
@@ -33,7 +34,7 @@ DIGITS = "0123456789"
 BLANKS = str.maketrans(dict.fromkeys("\t\n\r\x0b\x0c\x1c\x1d\x1e\x1f", " "))
 
 
-@lru_cache(maxsize=128)  # the texts of a group of documents (engine.GROUP_DOCS)
+@lru_cache(maxsize=GROUP_TEXTS)
 def word_index(text: str) -> tuple[dict[str, list[int]], list[int]]:
     """Where words start, by their first ``KEY`` characters lower-cased, and the starts that
     are not ASCII; shared by every table run on the same text."""
@@ -247,7 +248,7 @@ MAX_REACH = 4096
 MAX_START_CHARS = 20
 
 
-@lru_cache(maxsize=256)  # a group's texts and their sentences (engine.GROUP_DOCS)
+@lru_cache(maxsize=2 * GROUP_TEXTS)  # sentences too, which rules search alone
 def _lowered(text: str) -> str | None:
     """``text`` lower-cased for needle tests, or None when case folding could hide a match."""
     return None if not text.isascii() and _FOLDS.search(text) else text.lower()

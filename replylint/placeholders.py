@@ -40,11 +40,11 @@ _NO_OPEN = r"(?P<no_open>(?<![\w.{}])[A-Za-z_]\w{0,40}+(?:\.\w{1,40}+){1,8}+[ \t
 #: Every placeholder form, in order of preference where two could match at one place; what
 #: ``PATTERN.match`` finds at a placeholder's start tells how it is broken.
 PATTERN = re.compile(f"{_BRACES}|{_NO_OPEN}|{_SPECIAL}|{_MARKER}")
+#: every match of _AT_MARKS starts with one of these
+_MARKS = "{%*[<"
 #: PATTERN split by the character a match starts with, for ``finditer``: in one alternation,
 #: each word start tried a dozen alternatives; apart, ``re`` skips to the next ``{ % * [ <``
 #: and the word-start forms run only on texts with their "}}" or marker word.
-#: every match of _AT_MARKS starts with one of these
-_MARKS = "{%*[<"
 _AT_MARKS = re.compile(f"(?=[{re.escape(_MARKS)}])(?:{_BRACES}|{_SPECIAL})")
 _AT_WORDS = re.compile(_NO_OPEN)
 _AT_MARKERS = re.compile(_MARKER)

@@ -24,6 +24,8 @@ from functools import cache, lru_cache
 from operator import attrgetter
 from typing import Any, NamedTuple
 
+from .model import GROUP_TEXTS
+
 WORD = re.compile(r"[^\W\d_](?:[\w'\u2019-]*\w)?|\d[\d,.:/-]*\d|\d")
 #: as many matches as WORD in any text, found without backtracking: the marks WORD leaves
 #: at a word's end cannot start a word, so taking them along changes no count
@@ -46,7 +48,7 @@ BLOCK_START = re.compile(r"(?<![ \t])[ \t]*(?:$|[-*\u2022>]\s|\d{1,2}[.)]\s)")
 WRAP_WIDTH = 40  # a line at least this long that stops mid-sentence was wrapped
 
 
-@lru_cache(maxsize=128)
+@lru_cache(maxsize=GROUP_TEXTS)
 def unwrap(text: str) -> str:
     """``text`` with the newlines of hard-wrapped prose turned into spaces (same length).
 
@@ -78,7 +80,7 @@ def sentences(text: str) -> tuple[Sentence, ...]:
     return _sentences(text)
 
 
-@lru_cache(maxsize=128)  # the texts of a group of documents (engine.GROUP_DOCS)
+@lru_cache(maxsize=GROUP_TEXTS)
 def _sentences(text: str) -> tuple[Sentence, ...]:
     return tuple(_split(text))
 
@@ -99,7 +101,7 @@ def sentences_in(text: str, start: int, end: int) -> tuple[Sentence, ...]:
     return tuple(inside)
 
 
-@lru_cache(maxsize=128)
+@lru_cache(maxsize=GROUP_TEXTS)
 def word_count(text: str) -> int:
     """How many words ``text`` has (several rules ask it of the same prose)."""
     return len(WORD_COUNT.findall(text))
