@@ -18,7 +18,7 @@ from re import _constants as sre  # type: ignore[attr-defined]
 from re import _parser as sre_parse  # type: ignore[attr-defined]
 from typing import Any
 
-from . import regexcache
+from . import needlescan, regexcache
 from .model import GROUP_TEXTS
 
 #: where a table's match can start: a word character not preceded by a word or apostrophe
@@ -510,7 +510,7 @@ class Prefiltered:
     ``reach`` characters before it. The matches are exactly ``regex.finditer``'s.
     """
 
-    __slots__ = ("regex", "_needles", "_reach", "_scan", "_last")
+    __slots__ = ("regex", "_needles", "_reach", "_scan", "_last", "slot", "__weakref__")
 
     def __init__(self, pattern: re.Pattern[str]) -> None:
         self.regex = pattern
@@ -520,6 +520,8 @@ class Prefiltered:
         #: the last text looked at and where its needles are (several rules search the same
         #: document's prose with one pattern); one tuple, so threads never see half of it
         self._last: tuple[str, list[int] | None] = ("", None)
+        self.slot: needlescan.Slot = (0, 0)  # its bit in the needles of all patterns
+        needlescan.register(self)
 
     @property
     def scan(self) -> re.Pattern[str]:
@@ -546,7 +548,7 @@ class Prefiltered:
         low = None if found is None else _lowered(text)
         if low is None:
             positions = None
-        elif not any(map(low.__contains__, found)):  # most patterns, most texts: no call more
+        elif not needlescan.may_match(self.slot, low, found):  # most patterns, most texts
             positions = []
         else:
             positions = self._find(text, low, found)  # type: ignore[arg-type]

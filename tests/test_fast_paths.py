@@ -109,6 +109,53 @@ def test_prefiltered_patterns_find_what_their_regex_finds():
             assert bool(pre.search(text)) == bool(want)
 
 
+def test_one_read_tells_which_patterns_a_text_can_match():
+    """The automaton of every pattern's needles answers as each pattern's own ``in`` tests
+    would, on real and generated texts, and it is what answers (each pattern has its bit)."""
+    from replylint import needlescan
+    from replylint.phrasescan import _lowered
+
+    found = [p for p in _instances(Prefiltered) if p.needles]
+    assert len(found) >= 20
+    pool = [w for p in found for n in p.needles for w in n.split()]
+    texts = [_lowered(t) for t in _texts() + _generated(pool, 500, 11)]
+    needlescan.may_match(found[0].slot, "x", found[0].needles)  # builds, if not yet built
+    build = needlescan.present("x")[0]
+    assert all(p.slot[0] == build and p.slot[1] for p in found)
+    hits = 0
+    for low in filter(None, texts):
+        _, mask = needlescan.present(low)
+        for p in found:
+            want = any(n in low for n in p.needles)
+            assert bool(mask & p.slot[1]) == want == needlescan.may_match(p.slot, low, p.needles)
+            hits += want
+    assert hits > 1000
+
+
+def test_a_pattern_made_later_is_answered_at_once_and_taken_into_the_next_build():
+    """A plugin's pattern made after the automaton was built is answered by its own ``in``
+    tests, then gets its bit in the next build; a pattern no longer used leaves it."""
+    from replylint import needlescan
+
+    _instances(Prefiltered)
+    text = "we will refund the zorbleflax charge today"
+    assert Prefiltered(re.compile(r"\bwe will\b", re.IGNORECASE)).search(text)  # settles the build
+    build = needlescan.present(text)[0]
+    late = Prefiltered(re.compile(r"\bzorbleflax\b", re.IGNORECASE))
+    assert late.slot == (0, 0)
+    assert late.search(text).group() == "zorbleflax"  # answered; the automaton rebuilt
+    assert late.slot[0] == build + 1 and late.slot[1]
+    late._last = ("", None)
+    assert late.search(text.replace("zorbleflax", "usual")) is None
+    assert late.search(text).group() == "zorbleflax"
+    assert needlescan._registry.now[1].exists("zorbleflax")
+    del late
+    gc.collect()
+    Prefiltered(re.compile(r"\bquuxly\b", re.IGNORECASE)).search(text)
+    assert needlescan._registry.now[0] == build + 2
+    assert not needlescan._registry.now[1].exists("zorbleflax")
+
+
 def test_case_folding_characters_are_all_known():
     from replylint.phrasescan import _FOLDS
 
@@ -360,6 +407,31 @@ def test_syllables_are_counted_as_textstat_counts_them():
         readability._syllables.prefetch(readability.WORD.findall(text))
         assert readability._count_each_word_once(text, "en_US") == count_syllables.__wrapped__(
             text, "en_US"), text
+
+
+def test_sentences_are_counted_as_textstat_counts_them():
+    """The formulas' sentence count cleans all sentences in one go: the same count as
+    textstat's sentence-by-sentence one, on the formula text of real replies, on text with
+    stray and contraction apostrophes and punctuation, and on text with line breaks."""
+    from replylint import readability
+
+    readability.grade_and_ease("Blorptastic zyzzogeton replylint. " * 40)  # loads textstat
+    from textstat.backend.counts._count_sentences import count_sentences
+    from textstat.backend.metrics import _words_per_sentence
+
+    assert _words_per_sentence.count_sentences is readability._count_sentences_at_once
+    rng = random.Random(5)
+    words = ["the", "refund", "isn't", "rock'n'roll", "e-mail", "'quoted'", "naïve", "2024",
+             "...", "Hello!", "I", "?", ".", "'", "'s", "ok'", "a.b", "’", "x--y", "!!", "\t",
+             "we'll", "'ve", "\n", "Mr.", "3.5"]
+    texts = [" ".join(rng.choice(words) for _ in range(rng.randint(0, 50)))
+             for _ in range(2000)]
+    texts += [readability.formula_text(t) for t in _texts() if readability.WORD.search(t)]
+    texts += _texts()
+    assert sum("\n" not in t for t in texts) > 1500
+    for text in texts:
+        assert readability._count_sentences_at_once(text) == count_sentences.__wrapped__(
+            text), text
 
 
 def test_wall_of_text_finds_the_last_word_without_reading_every_word():
