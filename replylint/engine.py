@@ -68,6 +68,9 @@ class ActiveCheck(NamedTuple):
     timeout: float | None = None
 
 
+#: what one check made of one document: its hits, its metrics, its fault findings
+Outcome = tuple[list[Hit], dict[str, Any], list[Finding]]
+
 #: the characters a group of documents (``GROUP_DOCS``) may hold between them: a group keeps
 #: every one's zones, sentences and word index at once
 GROUP_CHARS = 64 << 10
@@ -84,6 +87,15 @@ def _groups(docs: Sequence[Document]) -> Iterator[Sequence[Document]]:
         size += len(doc.text)
     if start < len(docs):
         yield docs[start:]
+
+
+def _applies(ac: ActiveCheck, doc: Document) -> bool:
+    return doc.kind in ac.check.kinds and not (doc.ignores and matches(doc.ignores, ac.check))
+
+
+def _scale(doc: Document) -> float:
+    """How many times its base budget a check has on ``doc``: long documents take longer."""
+    return max(1.0, len(doc.text) / BUDGET_CHARS)
 
 
 def _steps(actives: Sequence[list[ActiveCheck]]) -> Iterator[tuple[ActiveCheck, Sequence[int]]]:
@@ -238,29 +250,65 @@ class Linter:
         reports = [Report(doc) for doc in docs]
         pending: list[list[tuple[ActiveCheck, Hit]]] = [[] for _ in docs]
         actives = [self.active_checks(doc.source) for doc in docs]
-        scales = [max(1.0, len(doc.text) / BUDGET_CHARS) for doc in docs]
+        scales = [_scale(doc) for doc in docs]
         with Stopwatch(any(ac.timeout for active in actives for ac in active)) as clock:
             for ac, which in _steps(actives):
                 for i in which:
                     doc, report = docs[i], reports[i]
-                    if doc.kind not in ac.check.kinds or (
-                            doc.ignores and matches(doc.ignores, ac.check)):
-                        continue
-                    try:
-                        budget = ac.timeout and ac.timeout * scales[i]
-                        overran = clock.run(budget, self._collect, doc, ac, pending[i],
-                                            report.metrics)
-                    except KeyboardInterrupt:
-                        raise
-                    except BaseException as e:  # even SystemExit: a plugin must not end the run
-                        report.findings.append(internal_error(doc, ac.check.id, ac.plugin, e))
-                        continue
-                    if overran:
-                        message = overran.message(ac.check.id, ac.plugin)
-                        report.findings.append(fault_finding(doc, ac.plugin, message))
+                    if _applies(ac, doc):
+                        self._run(clock, doc, ac, scales[i], pending[i], report.metrics,
+                                  report.findings)
         for report, hits in zip(reports, pending, strict=True):
             self._finish(report, hits)
         return reports
+
+    def _run(self, clock: Stopwatch, doc: Document, ac: ActiveCheck, scale: float,
+             pending: list[tuple[ActiveCheck, Hit]], metrics: dict[str, Any],
+             findings: list[Finding]) -> None:
+        """Run one check on one document: its hits into ``pending``, its metrics into
+        ``metrics``; a fault or an overrun is a finding naming it."""
+        try:
+            budget = ac.timeout and ac.timeout * scale
+            overran = clock.run(budget, self._collect, doc, ac, pending, metrics)
+        except KeyboardInterrupt:
+            raise
+        except BaseException as e:  # even SystemExit: a plugin must not end the run
+            findings.append(internal_error(doc, ac.check.id, ac.plugin, e))
+            return
+        if overran:
+            findings.append(fault_finding(doc, ac.plugin, overran.message(ac.check.id,
+                                                                          ac.plugin)))
+
+    # -- one document's checks in several processes (parallel.lint_shared) ----------------
+
+    def checks_for(self, doc: Document) -> list[ActiveCheck]:
+        """The checks ``lint_document`` runs on ``doc``, in the order it runs them."""
+        return [ac for ac in self.active_checks(doc.source) if _applies(ac, doc)]
+
+    def outcomes(self, doc: Document, checks: Iterable[ActiveCheck]) -> Iterator[Outcome]:
+        """What each of ``checks`` (some of ``checks_for(doc)``) makes of ``doc``, run as
+        ``lint_document`` runs it."""
+        checks = list(checks)
+        with Stopwatch(any(ac.timeout for ac in checks)) as clock:
+            for ac in checks:
+                pending: list[tuple[ActiveCheck, Hit]] = []
+                outcome: Outcome = ([], {}, [])
+                self._run(clock, doc, ac, _scale(doc), pending, outcome[1], outcome[2])
+                outcome[0].extend(hit for _, hit in pending)
+                yield outcome
+
+    def assemble(self, doc: Document, outcomes: Iterable[tuple[ActiveCheck, Outcome]]
+                 ) -> Report:
+        """``doc``'s report from its checks' outcomes, given in ``checks_for`` order: the
+        report ``lint_document`` makes."""
+        report = Report(doc)
+        pending: list[tuple[ActiveCheck, Hit]] = []
+        for ac, (hits, metrics, faults) in outcomes:
+            pending += [(ac, hit) for hit in hits]
+            report.metrics.update(metrics)
+            report.findings += faults
+        self._finish(report, pending)
+        return report
 
     def _finish(self, report: Report, pending: list[tuple[ActiveCheck, Hit]]) -> None:
         """The findings of a document's hits, in order of position."""

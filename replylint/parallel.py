@@ -1,22 +1,31 @@
-"""Linting many files on every core: worker processes forked from the run's session.
+"""Linting on every core: worker processes forked from the run's session, and a long
+document's checks shared with a forked process.
 
 Workers are forked after the session has read its configuration and loaded its plugins, so
 each inherits the linters ready to use (no second start-up) and only file bytes go out and
 packed reports (``replylint.results``) come back. Where ``fork`` does not exist (Windows,
 and macOS where it is unsafe with system frameworks) files are linted in the process. A
 worker that dies takes no file with it: its files are linted again in the main process.
+
+A run of a few files lints them in the process, and there a document of over
+``SHARE_CHARS`` has its checks shared with a forked process (``lint_shared``): a megabyte
+document takes a second or two of checks, and the other core would be idle.
 """
 
 from __future__ import annotations
 
 import itertools
 import os
+import pickle
 import sys
+import threading
+from array import array
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from .engine import NotRecognised, ReaderFault
-from .model import GROUP_DOCS, InputError
+from .engine import Outcome as CheckOutcome
+from .model import GROUP_DOCS, Document, InputError, Report
 from .results import dumps
 
 #: below this many files to lint, starting workers costs more than it saves
@@ -24,6 +33,11 @@ MIN_FILES = 24
 #: files in one task of a worker (or one step in this process): one group of documents
 CHUNK = GROUP_DOCS
 WARM_FILES = 8
+#: a document this long has its checks shared with a forked process when there is a core free
+SHARE_CHARS = 256 << 10
+#: checks that keep a connection (LanguageTool's), which must not be used from both sides of
+#: a fork: they run in this process, as plugins' checks do
+_HERE_ONLY = ("replylint.checks.grammar",)
 
 #: (index of the file's linter, file name, bytes)
 Job = tuple[int, str, bytes]
@@ -51,10 +65,10 @@ def lint_one(
 
 
 def lint_many(files: Sequence[tuple[Any, str, bytes]], options: dict[str, Any],
-              portable: bool = False) -> list[Outcome]:
+              portable: bool = False, share: bool = False) -> list[Outcome]:
     """``lint_one`` of each ``(linter, source, bytes)``, the documents of consecutive files
     with one linter linted together (``Linter.lint_documents``: a macro library is one
-    document per file)."""
+    document per file). ``share``: a core is free for long documents (``lint_shared``)."""
     outcomes: dict[int, Outcome] = {}
     read: list[tuple[int, list[Any]]] = []
     for n, (linter, source, data) in enumerate(files):
@@ -65,8 +79,8 @@ def lint_many(files: Sequence[tuple[Any, str, bytes]], options: dict[str, Any],
     for _, run in itertools.groupby(read, key=lambda r: id(files[r[0]][0])):
         group = list(run)
         try:
-            reports = iter(files[group[0][0]][0].lint_documents(
-                [doc for _, docs in group for doc in docs]))
+            reports = iter(_lint_documents(files[group[0][0]][0],
+                                           [doc for _, docs in group for doc in docs], share))
             for n, docs in group:
                 found = [next(reports) for _ in docs]
                 outcomes[n] = ("reports", dumps(found) if portable else found)
@@ -77,6 +91,118 @@ def lint_many(files: Sequence[tuple[Any, str, bytes]], options: dict[str, Any],
                 for n, _ in group:
                     outcomes[n] = lint_one(*files[n], options, portable)
     return [outcomes[n] for n in range(len(files))]
+
+
+def _lint_documents(linter: Any, docs: list[Document], share: bool) -> list[Report]:
+    if not share or all(len(doc.text) < SHARE_CHARS for doc in docs):
+        return linter.lint_documents(docs)  # type: ignore[no-any-return]
+    reports: list[Report] = []
+    for long, run in itertools.groupby(docs, key=lambda doc: len(doc.text) >= SHARE_CHARS):
+        run_docs = list(run)
+        if long:
+            reports += [lint_shared(linter, doc) for doc in run_docs]
+        else:
+            reports += linter.lint_documents(run_docs)
+    return reports
+
+
+def lint_shared(linter: Any, doc: Document) -> Report:
+    """``linter.lint_document(doc)``, its checks shared between this process and a forked
+    one: each takes the next check from a queue (a pipe) until none is left.
+
+    What most checks read (zones, prose, sentences, word index) is worked out first, so both
+    processes have it. The fork runs only replylint's own checks, which read nothing but the
+    document; plugins' checks and ``_HERE_ONLY`` run here. The report is the one
+    ``lint_document`` makes, assembled in the checks' order; if the fork cannot be made or
+    dies, the checks it took are run here.
+    """
+    checks = linter.checks_for(doc)
+    shared = [k for k, ac in enumerate(checks) if ac.plugin.startswith("replylint.checks.")
+              and ac.plugin not in _HERE_ONLY]
+    done: dict[int, CheckOutcome] = {}
+    if len(shared) > 1 and _can_fork():
+        _read_ahead(doc)
+        done = _share(linter, doc, checks, shared)
+    missing = [k for k in range(len(checks)) if k not in done]
+    done.update(zip(missing, linter.outcomes(doc, [checks[k] for k in missing]), strict=True))
+    return linter.assemble(doc, [(ac, done[k]) for k, ac in enumerate(checks)])
+
+
+def _can_fork() -> bool:
+    """Whether forking is safe here: a system where it is, and no other thread (which could
+    hold a lock the fork would inherit held)."""
+    return (hasattr(os, "fork") and sys.platform != "darwin" and threading.active_count() == 1
+            and available_cpus() > 1)
+
+
+def _read_ahead(doc: Document) -> None:
+    from .phrasescan import word_index
+    from .readability import sentences, word_count
+
+    for name in ("zones", "prose", "customer_text", "placeholders"):  # cached on the document
+        getattr(doc, name)
+    for reading in (sentences, word_index, word_count):  # cached by text
+        reading(doc.prose)
+
+
+def _share(linter: Any, doc: Document, checks: list[Any], shared: list[int]
+           ) -> dict[int, CheckOutcome]:
+    """The outcomes of the checks this process ran, and of those the fork ran and sent back.
+    The queue is written whole and closed before the fork: a read of two bytes takes one
+    check, and the end of the pipe says that none is left."""
+    from . import lexicon
+
+    queue, queue_in = os.pipe()
+    os.write(queue_in, array("H", shared).tobytes())  # a pipe holds 64 KiB: 32,768 checks
+    os.close(queue_in)
+    back, back_in = os.pipe()
+    lexicon.close()  # its SQLite connection must not be used on both sides of the fork
+    try:
+        pid = os.fork()
+    except OSError:
+        for fd in (queue, back, back_in):
+            os.close(fd)
+        return {}
+    if pid == 0:  # the fork: run checks from the queue, send their outcomes, leave
+        status = 1
+        try:
+            os.close(back)
+            data = pickle.dumps(_run_queue(linter, doc, checks, queue))
+            with os.fdopen(back_in, "wb") as out:
+                out.write(data)
+            status = 0
+        finally:
+            os._exit(status)
+    os.close(back_in)
+    done: dict[int, CheckOutcome] = {}
+    reaped = False
+    try:
+        own = set(shared)
+        here = [k for k in range(len(checks)) if k not in own]
+        done.update(zip(here, linter.outcomes(doc, [checks[k] for k in here]), strict=True))
+        done.update(_run_queue(linter, doc, checks, queue))
+        with os.fdopen(back, "rb", closefd=False) as answer:
+            data = answer.read()
+        reaped = True
+        if os.waitpid(pid, 0)[1] == 0:  # exited normally: its answer is whole
+            done.update(pickle.loads(data))
+    finally:
+        os.close(queue)
+        os.close(back)
+        if not reaped:  # stopped early (Ctrl-C, a fault here): the fork goes too
+            os.kill(pid, 9)
+            os.waitpid(pid, 0)
+    return done
+
+
+def _run_queue(linter: Any, doc: Document, checks: list[Any], queue: int
+               ) -> list[tuple[int, CheckOutcome]]:
+    done = []
+    while len(taken := os.read(queue, 2)) == 2:
+        k = array("H", taken)[0]
+        [outcome] = linter.outcomes(doc, [checks[k]])
+        done.append((k, outcome))
+    return done
 
 
 def _failure(source: str, e: Exception) -> Outcome:
@@ -135,7 +261,7 @@ class Workers:
     def _here(self, jobs: Sequence[Job], done: Callable[[int], None]) -> Iterator[Outcome]:
         for k in range(0, len(jobs), CHUNK):
             part = [(self.linters[i], source, data) for i, source, data in jobs[k : k + CHUNK]]
-            for outcome in lint_many(part, self.options):
+            for outcome in lint_many(part, self.options, share=self.workers > 1):
                 yield outcome
                 done(1)
 

@@ -177,3 +177,146 @@ def test_batches_start_small_so_workers_start_early():
 
     targets = [engine._Target(f"t{i}", None, None, False) for i in range(10_000)]
     assert [len(b) for b in engine._batches(targets)] == [250, 1000, 2000, 2000, 2000, 2000, 750]
+
+
+WATCHER = '''
+import os
+from replylint import Hit, Metric, check, hookimpl
+
+@check("watch.process", "WAT001")
+def watch(doc, options):
+    """Says which process ran it (a plugin's check runs in the process that lints)."""
+    yield Metric("watch_pid", os.getpid())
+    yield Hit(0, 2, "watched")
+
+@hookimpl
+def register_checks(register, config):
+    register(watch)
+'''
+
+
+def _long_document(tmp_path, monkeypatch):
+    """A linter with a plugin check, and a document of real replies over ``SHARE_CHARS``
+    with a card number and a placeholder in it (findings that mask each other's secrets)."""
+    import json
+
+    from replylint.config import find_config
+    from replylint.engine import Linter
+    from replylint.parallel import SHARE_CHARS
+
+    (tmp_path / "plugins").mkdir()
+    (tmp_path / "plugins" / "watcher.py").write_text(WATCHER)
+    (tmp_path / "replylint.toml").write_text('plugins-dir = ["plugins"]\n')
+    replies = ROOT.parent / "shared" / "data" / "support_replies" / "ibm_twitter_care_dev.jsonl"
+    rows = [json.loads(line) for line in replies.read_text().splitlines()]
+    texts = [v for row in rows for v in row.values() if isinstance(v, str) and len(v) > 40]
+    parts, size = ["Hi {{first_name}},\n\nYour card 4111 1111 1111 1111 was charged twice."], 0
+    while size < SHARE_CHARS + 10_000:
+        parts.append(texts[len(parts) % len(texts)])
+        size += len(parts[-1]) + 2
+    linter = Linter(find_config(tmp_path))
+    return linter, linter.read("long.txt", "\n\n".join(parts).encode())[0]
+
+
+def _same(report) -> tuple:
+    return ([(f.code, f.start, f.end, f.message, f.replacements) for f in report.findings],
+            list(report.metrics.items()))
+
+
+def test_a_long_document_checked_in_two_processes_gets_its_one_process_report(
+        tmp_path, monkeypatch):
+    """The fork takes checks from the queue while this process does: the report is the one
+    ``lint_document`` makes (findings, masking, metrics in order), the plugin's check ran
+    here, and the fork did run some of the checks."""
+    from replylint import parallel
+    from replylint.engine import Linter
+
+    linter, doc = _long_document(tmp_path, monkeypatch)
+    parent, ran_here = os.getpid(), []
+    real = Linter.outcomes
+
+    def counted(self, doc, checks):
+        for outcome in real(self, doc, checks):
+            if os.getpid() == parent:
+                ran_here.append(outcome)
+            yield outcome
+
+    alone = linter.lint_document(doc)
+    monkeypatch.setattr(Linter, "outcomes", counted)
+    shared = parallel.lint_shared(linter, doc)
+    assert _same(shared) == _same(alone)
+    assert shared.metrics["watch_pid"] == parent
+    assert any("4111" not in f.message and f.rule.startswith("privacy") for f in shared.findings)
+    checks = linter.checks_for(doc)
+    assert len(checks) >= 20
+    assert 1 < len(ran_here) < len(checks) - 1  # this process ran some, the fork the others
+
+
+def test_checks_a_dying_fork_took_are_run_here(tmp_path, monkeypatch):
+    from replylint import parallel
+
+    linter, doc = _long_document(tmp_path, monkeypatch)
+    parent = os.getpid()
+    real = parallel._run_queue
+
+    def dies(linter, doc, checks, queue):
+        if os.getpid() != parent:
+            os.read(queue, 6)  # takes three checks, then dies
+            os._exit(9)
+        return real(linter, doc, checks, queue)
+
+    forks = []
+    real_fork = os.fork
+
+    def fork():
+        pid = real_fork()
+        forks.append(pid)
+        return pid
+
+    monkeypatch.setattr(parallel, "_run_queue", dies)
+    monkeypatch.setattr(os, "fork", fork)
+    assert _same(parallel.lint_shared(linter, doc)) == _same(linter.lint_document(doc))
+    assert len(forks) == 1
+    with pytest.raises(ChildProcessError):
+        os.waitpid(forks[0], os.WNOHANG)  # the fork was reaped
+
+
+def test_only_long_documents_with_a_free_core_are_shared(tmp_path, monkeypatch):
+    """Short documents, a process with other threads, and ``-j 1`` never fork."""
+    import threading
+
+    from replylint import parallel
+
+    linter, doc = _long_document(tmp_path, monkeypatch)
+    forks = []
+    real_fork = os.fork
+    monkeypatch.setattr(os, "fork", lambda: forks.append(1) or real_fork())
+    small = b"Hi Dana,\n\nI've refunded the order today.\n\nBest,\nSam\n"
+    files = [(linter, "a.txt", small), (linter, "b.txt", small)]
+    assert [o[0] for o in parallel.lint_many(files, {}, share=True)] == ["reports"] * 2
+    assert forks == []
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        assert _same(parallel.lint_shared(linter, doc)) == _same(linter.lint_document(doc))
+    finally:
+        stop.set()
+        thread.join()
+    assert forks == []
+    parallel.lint_many([(linter, "long.txt", doc.text.encode())], {}, share=True)
+    assert len(forks) == 1
+    parallel.lint_many([(linter, "long.txt", doc.text.encode())], {}, share=False)
+    assert len(forks) == 1
+
+
+def test_the_command_line_shares_a_long_document_and_prints_what_one_core_prints(
+        tmp_path, monkeypatch):
+    _, doc = _long_document(tmp_path, monkeypatch)
+    (tmp_path / "long.txt").write_text(doc.text)
+    runs = [subprocess.run([sys.executable, "-m", "replylint", "check", "--no-cache", *jobs,
+                            "long.txt"], cwd=tmp_path, capture_output=True, text=True, check=False)
+            for jobs in ([], ["-j", "1"])]
+    assert runs[0].returncode == runs[1].returncode == 1
+    assert runs[0].stdout.count("WAT001") == 1 and "privacy" in runs[0].stdout
+    assert runs[0].stdout == runs[1].stdout
