@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import itertools
 import os
-import pickle
 import sys
 import threading
 from array import array
@@ -150,6 +149,8 @@ def _share(linter: Any, doc: Document, checks: list[Any], shared: list[int]
     """The outcomes of the checks this process ran, and of those the fork ran and sent back.
     The queue is written whole and closed before the fork: a read of two bytes takes one
     check, and the end of the pipe says that none is left."""
+    import pickle  # not at import: a pre-send check never needs it
+
     from . import lexicon
 
     queue, queue_in = os.pipe()

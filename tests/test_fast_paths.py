@@ -119,7 +119,8 @@ def test_one_read_tells_which_patterns_a_text_can_match():
     assert len(found) >= 20
     pool = [w for p in found for n in p.needles for w in n.split()]
     texts = [_lowered(t) for t in _texts() + _generated(pool, 500, 11)]
-    needlescan.may_match(found[0].slot, "x", found[0].needles)  # builds, if not yet built
+    for _ in range(needlescan.BUILD_AFTER):  # the questions after which it is built
+        Prefiltered(re.compile("zz-unseen")).search("text")
     build = needlescan.present("x")[0]
     assert all(p.slot[0] == build and p.slot[1] for p in found)
     hits = 0
@@ -132,28 +133,49 @@ def test_one_read_tells_which_patterns_a_text_can_match():
     assert hits > 1000
 
 
-def test_a_pattern_made_later_is_answered_at_once_and_taken_into_the_next_build():
+def test_a_pattern_made_later_is_answered_at_once_and_taken_into_the_next_build(
+        monkeypatch):
     """A plugin's pattern made after the automaton was built is answered by its own ``in``
-    tests, then gets its bit in the next build; a pattern no longer used leaves it."""
+    tests, then gets its bit in the next build; a pattern no longer used leaves it. A run
+    that asks few questions (one draft) never builds it."""
     from replylint import needlescan
 
     _instances(Prefiltered)
+    monkeypatch.setattr(needlescan, "BUILD_AFTER", 3)
     text = "we will refund the zorbleflax charge today"
-    assert Prefiltered(re.compile(r"\bwe will\b", re.IGNORECASE)).search(text)  # settles the build
+    for _ in range(3):  # settles the build
+        assert Prefiltered(re.compile(r"\bwe will\b", re.IGNORECASE)).search(text)
     build = needlescan.present(text)[0]
     late = Prefiltered(re.compile(r"\bzorbleflax\b", re.IGNORECASE))
     assert late.slot == (0, 0)
-    assert late.search(text).group() == "zorbleflax"  # answered; the automaton rebuilt
-    assert late.slot[0] == build + 1 and late.slot[1]
+    for other in ("the zorbleflax", "no", text):  # answered, and counted
+        late._last = ("", None)
+        assert bool(late.search(other)) == ("zorbleflax" in other)
+        assert late.slot == (0, 0) or other == text
+    assert late.slot[0] == build + 1 and late.slot[1]  # the third question rebuilt it
     late._last = ("", None)
     assert late.search(text.replace("zorbleflax", "usual")) is None
     assert late.search(text).group() == "zorbleflax"
     assert needlescan._registry.now[1].exists("zorbleflax")
     del late
     gc.collect()
-    Prefiltered(re.compile(r"\bquuxly\b", re.IGNORECASE)).search(text)
+    for _ in range(3):
+        Prefiltered(re.compile(r"\bquuxly\b", re.IGNORECASE)).search(text)
     assert needlescan._registry.now[0] == build + 2
     assert not needlescan._registry.now[1].exists("zorbleflax")
+
+
+def test_one_draft_is_answered_without_building_the_automaton():
+    """Building it costs more than the ``in`` tests of one draft: a pre-send check does not."""
+    import subprocess
+    import sys
+
+    code = ("import replylint; from replylint import needlescan as n; "
+            "replylint.lint('Hi Dana, we will refund the charge by Friday. Thanks, Sam'); "
+            "print(n._registry.now[0], n._registry.waiting)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.split()
+    assert out[0] == "0" and 20 < int(out[1]) < 250
 
 
 def test_case_folding_characters_are_all_known():
