@@ -37,6 +37,9 @@ SHARE_CHARS = 256 << 10
 #: checks that keep a connection (LanguageTool's), which must not be used from both sides of
 #: a fork: they run in this process, as plugins' checks do
 _HERE_ONLY = ("replylint.checks.grammar",)
+#: checks a queue can hold: two bytes each, written whole into a pipe, which holds at least
+#: a page (4 KiB) even for a user over the pipe-size limit
+MAX_QUEUE = 2048
 
 #: (index of the file's linter, file name, bytes)
 Job = tuple[int, str, bytes]
@@ -119,7 +122,7 @@ def lint_shared(linter: Any, doc: Document) -> Report:
     shared = [k for k, ac in enumerate(checks) if ac.plugin.startswith("replylint.checks.")
               and ac.plugin not in _HERE_ONLY]
     done: dict[int, CheckOutcome] = {}
-    if len(shared) > 1 and _can_fork():
+    if 1 < len(shared) <= MAX_QUEUE and _can_fork():
         _read_ahead(doc)
         done = _share(linter, doc, checks, shared)
     missing = [k for k in range(len(checks)) if k not in done]
@@ -154,7 +157,7 @@ def _share(linter: Any, doc: Document, checks: list[Any], shared: list[int]
     from . import lexicon
 
     queue, queue_in = os.pipe()
-    os.write(queue_in, array("H", shared).tobytes())  # a pipe holds 64 KiB: 32,768 checks
+    os.write(queue_in, array("H", shared).tobytes())  # fits: nobody reads before the fork
     os.close(queue_in)
     back, back_in = os.pipe()
     lexicon.close()  # its SQLite connection must not be used on both sides of the fork
@@ -184,8 +187,9 @@ def _share(linter: Any, doc: Document, checks: list[Any], shared: list[int]
         done.update(_run_queue(linter, doc, checks, queue))
         with os.fdopen(back, "rb", closefd=False) as answer:
             data = answer.read()
+        status = os.waitpid(pid, 0)[1]
         reaped = True
-        if os.waitpid(pid, 0)[1] == 0:  # exited normally: its answer is whole
+        if status == 0:  # exited normally: its answer is whole
             done.update(pickle.loads(data))
     finally:
         os.close(queue)
