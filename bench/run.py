@@ -442,6 +442,11 @@ def _bench(args, tmp: Path, have: dict[str, bool], replies: list[str],
     tools = [t for t in TOOLS if have[t]]
     problems: list[str] = []
 
+    def empty_results() -> None:
+        """replylint's result cache emptied: its next run lints every file again."""
+        for stale in cache.glob("results.sqlite3*"):
+            stale.unlink()
+
     def note_errors(label: str, r: Run) -> None:
         for path, reason in RL_ERROR.findall(r.out + "\n" + r.err):
             problems.append(f"replylint, {label}: {path}: error: {reason}")
@@ -585,14 +590,12 @@ def _bench(args, tmp: Path, have: dict[str, bool], replies: list[str],
             # The machine's speed drifts within minutes: the median of LIB_RUNS cold runs.
             cold_runs = []
             for _ in range(LIB_RUNS):
-                for stale in cache.glob("results.sqlite3*"):
-                    stale.unlink()
+                empty_results()
                 cold_runs.append(run(cmd, env=env, timeout=T, sample=False))
             ordered = sorted(cold_runs, key=lambda c: (c.timed_out, c.wall))
             r = ordered[len(ordered) // 2]
             rl_cold_walls = [c.wall for c in cold_runs if not c.timed_out]
-            for stale in cache.glob("results.sqlite3*"):
-                stale.unlink()
+            empty_results()
             r.tree_rss_mb = run(cmd, env=env, timeout=T).tree_rss_mb
         else:
             r = run(cmd, env=env, timeout=T)
@@ -668,8 +671,7 @@ def _bench(args, tmp: Path, have: dict[str, bool], replies: list[str],
     for _ in range(BIG_RUNS):  # interleaved rounds: a drift of the machine hits every tool
         for t in tools:
             if t == "replylint":  # each run lints it: not one run and two cache lookups
-                for stale in cache.glob("results.sqlite3*"):
-                    stale.unlink()
+                empty_results()
             big_runs[t].append(run(tool_cmd(t, ["big.txt"], pl_cfg), env=env, timeout=T))
     big: dict[str, Run] = {}
     row_b = Row(f"1 MB single document (big.txt, median of {BIG_RUNS} runs)", {},

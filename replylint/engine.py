@@ -288,12 +288,12 @@ class Linter:
     def outcomes(self, doc: Document, checks: Iterable[ActiveCheck]) -> Iterator[Outcome]:
         """What each of ``checks`` (some of ``checks_for(doc)``) makes of ``doc``, run as
         ``lint_document`` runs it."""
-        checks = list(checks)
+        checks, scale = list(checks), _scale(doc)
         with Stopwatch(any(ac.timeout for ac in checks)) as clock:
             for ac in checks:
                 pending: list[tuple[ActiveCheck, Hit]] = []
                 outcome: Outcome = ([], {}, [])
-                self._run(clock, doc, ac, _scale(doc), pending, outcome[1], outcome[2])
+                self._run(clock, doc, ac, scale, pending, outcome[1], outcome[2])
                 outcome[0].extend(hit for _, hit in pending)
                 yield outcome
 

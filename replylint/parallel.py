@@ -41,6 +41,9 @@ _HERE_ONLY = ("replylint.checks.grammar",)
 #: a page (4 KiB) even for a user over the pipe-size limit
 MAX_QUEUE = 2048
 
+#: ``fork`` exists here and is safe (on macOS it is not, with system frameworks loaded)
+FORK_SAFE = hasattr(os, "fork") and sys.platform != "darwin"
+
 #: (index of the file's linter, file name, bytes)
 Job = tuple[int, str, bytes]
 #: ("reports", [Report, …], or their bytes from a worker) | ("error", reason, not_recognised)
@@ -131,10 +134,9 @@ def lint_shared(linter: Any, doc: Document) -> Report:
 
 
 def _can_fork() -> bool:
-    """Whether forking is safe here: a system where it is, and no other thread (which could
-    hold a lock the fork would inherit held)."""
-    return (hasattr(os, "fork") and sys.platform != "darwin" and threading.active_count() == 1
-            and available_cpus() > 1)
+    """Whether forking is safe now: no other thread (which could hold a lock the fork would
+    inherit held), and a second core to run the fork."""
+    return FORK_SAFE and threading.active_count() == 1 and available_cpus() > 1
 
 
 def _read_ahead(doc: Document) -> None:
@@ -243,8 +245,7 @@ class Workers:
         files, or no ``fork``) ``CHUNK`` files at a time are linted as their outcomes are
         read."""
         linters, options = self.linters, self.options
-        if (self._pool is None and (self.workers <= 1 or len(jobs) < MIN_FILES
-                                    or not hasattr(os, "fork") or sys.platform == "darwin")):
+        if self._pool is None and (self.workers <= 1 or len(jobs) < MIN_FILES or not FORK_SAFE):
             return self._here(jobs, done)
         warm: list[Outcome] = []
         if self._pool is None:
