@@ -72,19 +72,25 @@ def lint(
     config: Any = None,
     syntax: str = "text",
     source: str = "<text>",
+    channel: str | None = None,
 ) -> Report:
     """Lint one reply given as a string and return its report (``.findings``, ``.metrics``).
 
     ``syntax`` names the reader (``text``, ``markdown``, ``html``, ``eml``); ``context`` is the
-    customer's message the reply answers.
+    customer's message the reply answers; ``channel`` (``email``, ``chat``, ``social``,
+    ``macro``) overrides the channel detected from the text.
     """
     from dataclasses import replace
 
+    from .channel import validate
+
     if kind not in ("draft", "macro"):
         raise ValueError(f"kind must be draft or macro, not {kind!r}")
+    validate(channel, "lint()")
     linter = _linter(config)
     docs = linter.read(source, text.encode("utf-8"), syntax)
-    doc = replace(docs[0], kind=kind, context=context)
+    doc = replace(docs[0], kind=kind, context=context,
+                  declared_channel=channel or docs[0].declared_channel)
     return linter.lint_document(doc)
 
 

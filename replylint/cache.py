@@ -33,7 +33,7 @@ from .results import dumps, loads
 if TYPE_CHECKING:
     import sqlite3
 
-SCHEMA = 2
+SCHEMA = 3
 #: findings that describe this run rather than the file (a check that crashed or timed out,
 #: a LanguageTool server that was down): a report with one is never stored
 TRANSIENT = frozenset({INTERNAL_ERROR_CODE, "GRM000"})

@@ -266,3 +266,182 @@ def any_clause(text: str, kinds: Collection[str]) -> bool:
         if any(joined.kind(i) in kinds for i in range(len(joined.sentences))):
             return True
     return False
+
+
+# --- A looser reading, for next-step.missing: does the reply say what happens next at all? ---
+#
+# ``any_clause`` asks for a *clear* step (a concrete action, or a vague one with a time). A
+# support lead reading a reply to a stranded customer accepts more than that as a next step:
+# any statement of what will happen ("ordering will be back tomorrow", "it should arrive
+# within three working days", "the Fleet team will get back to you"), feedback passed on or
+# logged, "one moment while I take a look", a handoff to DM, an action or a question for
+# the customer, a closed or settled state ("you're all set", "nothing else is needed from
+# you", "the topic is closed, which means…"). ``any_step`` recognises these as a class.
+
+#: a statement of what will happen, whoever does it; not negated ("this won't happen
+#: again"), and not an offer ("we'll be happy to help")
+FUTURE = Prefiltered(re.compile(
+    r"\b(?:(?:will|'ll|shall|(?:is|are|'s|'re|am|'m) going to|(?:is|are|'s|'re) "
+    r"(?:expected|scheduled|due|set|about) to|aims? to|plans? to)\b"
+    r"(?! (?:not|never|ever|be (?:happy|glad|pleased|delighted|more than happy))\b)|"
+    r"should\b(?! (?:not|never|have)\b))",
+    re.IGNORECASE,
+))
+#: a hedge or a wish: "we hope to have you on your way soon", "fingers crossed we'll…"
+HEDGE = Prefiltered(re.compile(
+    r"\b(?:hope|hoping|hopefully|wish|fingers crossed|keep (?:everything|it) crossed|"
+    r"if all goes|with any luck|can't make any promises|cannot make any promises)\b",
+    re.IGNORECASE,
+))
+#: feedback or a case passed on, shared, logged, escalated (done or promised)
+PASSED_ON = Prefiltered(re.compile(
+    r"\b(?<!for )(?:pass(?:ed|ing)?|shar(?:e|ed|ing)|forward(?:ed|ing)?|escalat(?:e|ed|ing)|"
+    r"log(?:ged)?|flag(?:ged)?|rais(?:e|ed)|report(?:ed)?|feed(?:ing)? back|submit(?:ted)?|"
+    r"relay(?:ed)?)\b[^.!?\n]{0,60}?\b(?:feedback|comments?|concerns?|suggestions?|interest|"
+    r"ideas?|request|report|words|details|info(?:rmation)?|complaint|case|experience|this|"
+    r"it|that|them)\b|"
+    r"\blet (?:our|the|my|their) (?:[\w-]+ ){0,3}(?:team|manager|management|leadership|folks|"
+    r"department|store|crew|staff|colleagues|partners?) (?:\w+ )?know\b|"
+    r"\b(?:has|have|'s|'ve) been (?:shared|passed|forwarded|escalated|logged|flagged|raised|"
+    r"reported|submitted|relayed)\b",
+    re.IGNORECASE,
+))
+#: "one moment as I take a look", "let me check", a handoff to direct messages
+IMMEDIATE = Prefiltered(re.compile(
+    r"\b(?:one|a|just a|give (?:me|us) a) (?:moment|minute|sec(?:ond)?)\b|\bbear with (?:me|us)\b|"
+    r"\bhang (?:tight|on)\b|\bstand by\b|\blet (?:me|us)\b(?! know)|"
+    r"\b(?:look(?:ing)? into|tak(?:e|ing) a (?:closer )?look|investigat(?:e|ing)|"
+    r"checking (?:on|into|with)|pinging|reaching out to)\b|"
+    r"\b(?:DMs?|direct messages?|private messages?|PMs?|privately|inbox)\b",
+    re.IGNORECASE,
+))
+#: something we did for the customer just now ("we just sent you a DM", "I've replied")
+DONE_FOR_YOU = Prefiltered(re.compile(
+    rf"\b{WE}\s?(?:(?:have|'ve|has) )?(?:just |already |now )?(?:sent|replied|responded|"
+    r"emailed|messaged|called|refunded|issued|credited|added|cancell?ed|rebooked|booked|"
+    r"fixed|reset|updated|removed|applied|reached out|followed up|contacted|arranged|"
+    r"ordered|reinstated|restored|reactivated|waived|corrected|opened|submitted|changed)\b",
+    re.IGNORECASE,
+))
+#: a settled state: nothing more to do, or what the state now means
+SETTLED = Prefiltered(re.compile(
+    r"\byou(?:'re| are) (?:all )?(?:set|good to go|sorted|ready)\b|\ball set\b|"
+    r"\bnothing (?:else|more|further) (?:is )?(?:needed|required)\b|"
+    r"\bno (?:further )?action (?:is )?(?:needed|required)\b|"
+    r"\b(?:is|are|has been|have been|was|were) (?:now )?(?:closed|merged|locked|resolved)\b|"
+    r"\b(?:takes?|took) effect\b|\bwhich means\b",
+    re.IGNORECASE,
+))
+#: something the customer can do: an instruction addressed to them
+FOR_YOU = Prefiltered(re.compile(
+    r"\byou(?:'d| would| will|'ll| may| might)? (?:need|have|want) to\b|"
+    r"\byou (?:must|should|may want|might want|could|can|may)\b|"
+    r"\b(?:may|can|could) (?:I|we) (?:have|know|get|ask|see|confirm|grab|take)\b|"
+    r"\b(?:pls|plz|please)\b(?! (?:accept|don't hesitate|do not hesitate|feel free))|"
+    r"\byou(?:'re| are) (?:\w+ )?welcome to\b",
+    re.IGNORECASE,
+))
+#: "feel free to ask for a bit more": an action, unlike "feel free to reach out"
+FEEL_FREE_ACTION = Prefiltered(re.compile(
+    r"\bfeel free to (?!reach|contact|get in touch|let us|ask us|ask any|ask if|ask\b(?! for)|"
+    r"tweet us|message us|come back|drop us|give us|shout|reply|write|hit us)",
+    re.IGNORECASE,
+))
+#: first words of an instruction, beyond ``IMPERATIVE``
+MORE_IMPERATIVE = frozenset(
+    "ask set reboot report press hold unplug plug wait power toggle tweet shoot hop swing "
+    "stop come pop ring refer ensure double-check search scroll save note grab apply file "
+    "claim request speak talk sign register subscribe join".split()
+)
+_STEP_LEAD = _LEAD_WORDS | {"pls", "plz", "hi", "hey", "hello", "there", "ok", "okay", "sure",
+                            "thanks", "of", "course", "yes", "no"}
+
+
+def _instruction(sentence: str) -> bool:
+    """Whether the sentence, or a clause of it, opens with a command (a wider list than
+    ``_imperative``, and after a greeting word: "Hi there, press and hold…")."""
+    for part in CLAUSE_BREAK.split(sentence):
+        for m in _WORD.finditer(part.lower()):
+            word = m.group()
+            if word in _STEP_LEAD:
+                continue
+            if word in IMPERATIVE or word in MORE_IMPERATIVE:
+                return True
+            break
+    return False
+
+
+def _question(sentence: str) -> bool:
+    """A question put to the reader: ends with "?" and has a few words (not "Huh?", "??!")."""
+    s = sentence.rstrip()
+    return s.endswith("?") and not s.endswith(("!?", "?!")) and len(_WORD.findall(s)) >= 3
+
+
+def step_sentences(text: str) -> list[int]:
+    """Indexes (in ``readability.sentences(text)``) of the sentences that give the customer
+    a next step in the loose sense above."""
+    found = []
+    reading = _reading(text.replace("\u2019", "'"))
+    base = 0
+    for joined in reading.blocks():
+        concrete, vague = joined.actions()
+        loose = concrete | vague
+        for i, sentence in enumerate(joined.sentences):
+            if _step(joined, i, sentence, loose):
+                found.append(base + i)
+        base += len(joined.sentences)
+    return found
+
+
+_DEAD_END_VERBS = re.compile(r"\b(?:consider\w*|take[ns]? (?:it|this|that|them) (?:into|under)|"
+                             r"taking (?:it|this|that|them) (?:into|under)|not(?:e|ed|ing))\b",
+                             re.IGNORECASE)
+
+
+#: a refusal: "there's nothing more we can do", "we won't be able to": what follows it is
+#: not an action
+REFUSAL = Prefiltered(re.compile(
+    r"\bnothing (?:more |else |further )?(?:that )?(?:we|I) (?:can|could|are able to)\b|"
+    r"\b(?:not|n't|never|no longer|unable) (?:\w+ ){0,2}(?:able|possible)\b",
+    re.IGNORECASE,
+))
+
+
+def _step(joined: _Joined, i: int, sentence: str, loose: set[int]) -> bool:
+    if _DEAD_END_VERBS.search(sentence):
+        # "We have noted your complaint", "we'll take this into consideration": a step only
+        # with a concrete action or something for the customer to do in the same sentence
+        concrete, _ = joined.actions()
+        return (i in concrete or joined.kind(i) == "request" or _question(sentence)
+                or i in joined.having(FOR_YOU) or i in joined.having(IMMEDIATE))
+    kind = joined.kind(i)
+    if kind == "request" or (kind in ("commitment", "resolution")
+                             and i not in joined.having(REFUSAL)):
+        return True
+    if i in joined.having(GENERIC):
+        # "Let me know if you have any questions", "feel free to reach out": no step, unless
+        # the same sentence also names one ("DM us your order number and…")
+        return (bool(DONE_FOR_YOU.search(sentence) or FEEL_FREE_ACTION.search(sentence))
+                or _question(sentence))
+    hedged = i in joined.having(HEDGE) or i in joined.having(REFUSAL)
+    if i in loose and not hedged:
+        return True
+    if (i in joined.having(FUTURE) and not hedged) or i in joined.having(PASSED_ON):
+        return True
+    if i in joined.having(IMMEDIATE) or i in joined.having(DONE_FOR_YOU):
+        return True
+    if (i in joined.having(SETTLED) or i in joined.having(FOR_YOU)
+            or i in joined.having(FEEL_FREE_ACTION)):
+        return True
+    return _question(sentence) or _instruction(sentence)
+
+
+def any_step(text: str) -> bool:
+    """Whether some sentence of ``text`` gives a next step in the loose sense (see above)."""
+    reading = _reading(text.replace("\u2019", "'"))  # "we’re" is "we're"
+    for joined in reading.blocks():
+        concrete, vague = joined.actions()
+        loose = concrete | vague
+        if any(_step(joined, i, s, loose) for i, s in enumerate(joined.sentences)):
+            return True
+    return False

@@ -141,6 +141,8 @@ def _progress_bar(total: int):
               help="Lowest severity that makes the exit code 1 [default: warning].")
 @click.option("--kind", type=click.Choice(["draft", "macro"]),
               help="Treat every document as a draft about to be sent or as a macro.")
+@click.option("--channel", type=click.Choice(["email", "chat", "social", "macro"]),
+              help="Judge every document as written for this channel [default: detected].")
 @click.option("--context", "context_file", type=click.File("r", encoding="utf-8"),
               help="A file with the customer's message the reply answers.")
 @click.option("--stdin-filename", help="Name (and so format and config) for text read from -.")
@@ -156,7 +158,7 @@ def _progress_bar(total: int):
               help="Worker processes for many files (0: one per CPU, 1: none).")
 @click.option("--no-cache", is_flag=True,
               help="Lint every file again instead of reusing results of unchanged files.")
-def check(paths, fmt, config_path, plugins_dir, select, ignore, fail_on, kind, context_file,
+def check(paths, fmt, config_path, plugins_dir, select, ignore, fail_on, kind, channel, context_file,
           stdin_filename, syntax, exclude, output, color, fix, languagetool, jobs, no_cache):
     """Lint replies: files, folders (recursively) or - for standard input."""
     from .engine import Session
@@ -169,7 +171,8 @@ def check(paths, fmt, config_path, plugins_dir, select, ignore, fail_on, kind, c
     try:
         fixed = None if config_path is None else _base_config(config_path)
         cli = {"select": _split(select), "ignore": _split(ignore), "fail_on": fail_on,
-               "plugins_dir": plugins_dir, "kind": kind, "languagetool": languagetool}
+               "plugins_dir": plugins_dir, "kind": kind, "languagetool": languagetool,
+               "channel": channel}
         session = Session(fixed, {k: v for k, v in cli.items() if v}, exclude,
                           jobs=1 if fix else jobs, cache=cache, progress=_progress_bar)
         formatters = session.linter_for(session.config_for(Path.cwd())).registry.formatters

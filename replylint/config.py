@@ -20,6 +20,7 @@ from .limits import (
     DEFAULT_MAX_INPUT_SIZE,
     parse_size,
 )
+from . import channel
 from .model import Check, Severity
 
 CONFIG_FILES = ("replylint.toml", ".replylint.toml", "pyproject.toml")
@@ -29,11 +30,11 @@ DEFAULT_EXCLUDE = (".git", ".hg", ".venv", "venv", "node_modules", "__pycache__"
 
 TOP_KEYS = {
     "select", "ignore", "fail-on", "plugins-dir", "include", "exclude", "rules",
-    "overrides", "kind", "language", "glossary", "languagetool",
+    "overrides", "kind", "channel", "extend-select", "language", "glossary", "languagetool",
     "max-input-size", "max-findings", "check-timeout",
 }
 GLOSSARY_KEYS = {"allow", "replace"}
-OVERRIDE_KEYS = {"paths", "select", "ignore", "rules", "kind"}
+OVERRIDE_KEYS = {"paths", "select", "ignore", "rules", "kind", "channel"}
 
 
 class ConfigError(Exception):
@@ -47,6 +48,7 @@ class Override:
     ignore: tuple[str, ...] = ()
     rules: dict[str, dict[str, Any]] = field(default_factory=dict)
     kind: str | None = None
+    channel: str | None = None
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,8 @@ class Config:
     rules: dict[str, dict[str, Any]] = field(default_factory=dict)
     overrides: tuple[Override, ...] = ()
     kind: str | None = None
+    #: every document's channel (replylint.channel); None: detected per document
+    channel: str | None = None
     language: str = "en-US"
     #: bytes read from one input (0: no limit)
     max_input_size: int = DEFAULT_MAX_INPUT_SIZE
@@ -79,6 +83,7 @@ class Config:
         plugins_dir: tuple[Path, ...] = (),
         kind: str | None = None,
         languagetool: str | None = None,
+        channel: str | None = None,
     ) -> Config:
         """Command-line options on top: ``--select`` replaces, ``--ignore`` adds."""
         raw = self.raw
@@ -92,6 +97,7 @@ class Config:
             fail_on=Severity.parse(fail_on) if fail_on else self.fail_on,
             plugins_dir=self.plugins_dir + tuple(p.resolve() for p in plugins_dir),
             kind=kind or self.kind,
+            channel=channel or self.channel,
         )
 
     def overrides_for(self, source: str) -> list[Override]:
@@ -116,10 +122,16 @@ class Config:
         return any(fnmatch.fnmatch(rel, g) or fnmatch.fnmatch(path.name, g) for g in self.exclude)
 
 
+#: the preset that selects every rule, those off by default too
+STRICT = "strict"
+
+
 def _specificity(selector: str, check: Check) -> int:
     """How specifically ``selector`` names ``check``; -1 when it does not name it at all."""
-    if selector == "ALL":
+    if selector == "ALL":  # every rule on by default
         return 0
+    if selector == STRICT:  # every rule, including those off by default
+        return 1000
     if selector in (check.id, check.code):
         return 1000
     if check.code.startswith(selector):
@@ -185,6 +197,13 @@ def _limits(where: str, table: dict[str, Any]) -> dict[str, Any]:
     return {"max_input_size": size, "max_findings": findings, "check_timeout": timeout}
 
 
+def _channel(where: str, value: Any) -> str | None:
+    try:
+        return channel.validate(value, where)
+    except ValueError as e:
+        raise ConfigError(str(e)) from None
+
+
 def _kind(where: str, value: Any) -> str | None:
     if value not in (None, "draft", "macro"):
         raise ConfigError(f"{where}: kind must be draft or macro, got {value!r}")
@@ -245,6 +264,7 @@ def parse_config(table: dict[str, Any], path: Path | None, root: Path) -> Config
                 ignore=_str_list(ow, "ignore", o.get("ignore", [])),
                 rules=_rules_table(ow, o.get("rules", {})),
                 kind=_kind(ow, o.get("kind")),
+                channel=_channel(ow, o.get("channel")),
             )
         )
     glossary(table, where)  # validated here; plugins read it from the raw table
@@ -254,7 +274,8 @@ def parse_config(table: dict[str, Any], path: Path | None, root: Path) -> Config
     return Config(
         path=path,
         root=root,
-        select=_str_list(where, "select", table.get("select", ["ALL"])),
+        select=_str_list(where, "select", table.get("select", ["ALL"]))
+        + _str_list(where, "extend-select", table.get("extend-select", [])),
         ignore=_str_list(where, "ignore", table.get("ignore", [])),
         fail_on=fail_on,
         plugins_dir=tuple(
@@ -266,6 +287,7 @@ def parse_config(table: dict[str, Any], path: Path | None, root: Path) -> Config
         rules=_rules_table(where, table.get("rules", {})),
         overrides=tuple(overrides),
         kind=_kind(where, table.get("kind")),
+        channel=_channel(where, table.get("channel")),
         language=language,
         **_limits(where, table),
         raw=table,

@@ -6,7 +6,10 @@ are stale or a docstring lacks a section.
 
 from __future__ import annotations
 
+import json
 import sys
+from functools import cache
+from importlib import resources
 from pathlib import Path
 
 from .model import Check
@@ -33,14 +36,41 @@ def _options_table(check: Check) -> str:
     return "\n".join(rows) + "\n"
 
 
+@cache
+def measured() -> dict:
+    """Blind-judged precision per rule id (``replylint/data/precision.json``, written by
+    ``eval/judging.py publish`` from the verdicts in ``eval/judgements/``)."""
+    data = resources.files("replylint").joinpath("data/precision.json").read_text("utf-8")
+    return json.loads(data)
+
+
+def _precision(check: Check) -> str:
+    m = measured()["rules"].get(check.id)
+    state = "on by default" if check.default_enabled else \
+        "off by default (select it by code, or use the `strict` preset)"
+    if m is None:
+        return (f"## Measured precision\nNot measured blind on real replies: it did not fire "
+                f"on the held-out samples judged so far. This rule is {state}.\n")
+    return (
+        f"## Measured precision\n{m['agreed']} of {m['judged']} findings "
+        f"({m['agreed'] / m['judged']:.0%}; 95% interval {m['low']:.0%}–{m['high']:.0%}) "
+        f"were judged worth changing before sending by a support lead who never saw the code, "
+        f"on held-out real replies ({', '.join(m['sources'])}; {', '.join(m['rounds'])}, "
+        f"{m['date']}; see docs/evaluation.md). This rule is {state}.\n"
+    )
+
+
 def rule_page(check: Check, plugin: str = "") -> str:
     summary, _, body = check.doc.partition("\n")
     kinds = " and ".join(sorted(k + "s" for k in check.kinds))
+    channels = ", ".join(c for c in ("email", "chat", "social", "macro") if c in check.channels)
     origin = f" · Plugin: `{plugin}`" if plugin else ""
     return (
         f"# {check.id} ({check.code})\n\n"
-        f"Default severity: **{check.severity}** · Applies to: {kinds}{origin}\n\n"
-        f"{summary.strip()}\n\n{body.strip()}\n\n{_options_table(check)}"
+        f"Default severity: **{check.severity}** · Applies to: {kinds} · "
+        f"Channels: {channels}{origin}\n\n"
+        f"{summary.strip()}\n\n{body.strip()}\n\n{_options_table(check)}\n"
+        f"{_precision(check)}"
     )
 
 

@@ -90,7 +90,8 @@ def _groups(docs: Sequence[Document]) -> Iterator[Sequence[Document]]:
 
 
 def _applies(ac: ActiveCheck, doc: Document) -> bool:
-    return doc.kind in ac.check.kinds and not (doc.ignores and matches(doc.ignores, ac.check))
+    return (doc.kind in ac.check.kinds and doc.channel in ac.check.channels
+            and not (doc.ignores and matches(doc.ignores, ac.check)))
 
 
 def _scale(doc: Document) -> float:
@@ -182,6 +183,12 @@ class Linter:
                 return o.kind
         return self.config.kind
 
+    def forced_channel(self, source: str) -> str | None:
+        for o in reversed(self.config.overrides_for(source) if self.config.overrides else []):
+            if o.channel:
+                return o.channel
+        return self.config.channel
+
     # -- reading ---------------------------------------------------------------------------
 
     def read(self, source: str, data: bytes, syntax: str | None = None) -> list[Document]:
@@ -204,8 +211,12 @@ class Linter:
         for reader, plugin in readers:
             docs = self._load(reader, plugin, source, data)
             if docs is not None:
-                kind = self.forced_kind(source)
-                return [replace(d, kind=kind) for d in docs] if kind else docs
+                kind, channel = self.forced_kind(source), self.forced_channel(source)
+                if kind:
+                    docs = [replace(d, kind=kind) for d in docs]
+                if channel:
+                    docs = [replace(d, declared_channel=channel) for d in docs]
+                return docs
         raise NotRecognised(source, "no reader recognises this file")
 
     @staticmethod

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import Any, Literal
 
+from .channel import CHANNELS
+
 Kind = Literal["draft", "macro"]
 
 #: URLs, email addresses, @handles and `code`: text that is not prose (see Document.prose)
@@ -202,6 +204,9 @@ class Document:
     #: the customer's message when given outside the text (``--context``, the API)
     context: str | None = None
     meta: Mapping[str, Any] = field(default_factory=dict)
+    #: the channel given by config, ``--channel``, the API or a reader that knows (an .eml is
+    #: an email); None: detected from the text (``channel``)
+    declared_channel: str | None = None
 
     def __post_init__(self) -> None:
         if self.source_map is None:
@@ -219,6 +224,16 @@ class Document:
         from .zoning import zone
 
         return zone(self.text, self.quoted_hints)
+
+    @cached_property
+    def channel(self) -> str:
+        """``email``, ``chat``, ``social`` or ``macro``: declared, else detected
+        (replylint.channel)."""
+        if self.declared_channel is not None:
+            return self.declared_channel
+        from .channel import detect
+
+        return detect(self)
 
     @cached_property
     def placeholders(self) -> list[Placeholder]:
@@ -335,6 +350,8 @@ class Check:
     severity: Severity
     func: CheckFunc
     kinds: frozenset[str] = frozenset({"draft", "macro"})
+    #: the channels whose replies this rule judges (replylint.channel.CHANNELS)
+    channels: frozenset[str] = frozenset(CHANNELS)
     options: Sequence[Option] = ()
     doc: str = ""
     #: off unless selected by its exact id or code (opinionated rules such as passive voice)
@@ -358,6 +375,7 @@ def check(
     severity: Severity | str = Severity.WARNING,
     *,
     kinds: Iterable[str] = ("draft", "macro"),
+    channels: Iterable[str] = CHANNELS,
     options: Sequence[Option] = (),
     default_enabled: bool = True,
 ) -> Callable[[CheckFunc], Check]:
@@ -372,6 +390,7 @@ def check(
             severity=Severity.parse(severity),
             func=func,
             kinds=frozenset(kinds),
+            channels=frozenset(channels),
             options=tuple(options),
             doc=inspect.cleandoc(func.__doc__ or ""),
             default_enabled=default_enabled,
@@ -462,7 +481,7 @@ class Report:
 
     def to_json(self) -> dict[str, Any]:
         d = self.document
-        out: dict[str, Any] = {"source": d.source, "kind": d.kind}
+        out: dict[str, Any] = {"source": d.source, "kind": d.kind, "channel": d.channel}
         if d.name is not None or d.macro_id is not None:
             out["macro"] = {"title": d.name, "id": d.macro_id}
         out["metrics"] = dict(self.metrics)

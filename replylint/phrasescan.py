@@ -610,6 +610,8 @@ class Prefiltered:
         positions = self._positions(text)
         if positions is None:
             return self.scan.findall(text)
+        if not positions:
+            return []
         groups = self.regex.groups
         return [m.group() if groups == 0 else m.group(1) or "" if groups == 1
                 else tuple(g or "" for g in m.groups()) for m in self._near(text, positions)]

@@ -8,6 +8,7 @@ fails to load is reported by name and the rest still load.
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 import importlib.util
 import inspect
@@ -77,14 +78,26 @@ class Registry:
 
 
 def _load_module_file(path: Path) -> Any:
-    name = f"replylint_plugin_{abs(hash(str(path)))}_{path.stem}"
+    """Import a drop-in ``*.py`` plugin, compiled from the bytes on disk now.
+
+    The module is keyed by its content, not by its file's modification time: no ``.pyc`` is
+    read or written, and the module name carries a hash of the source, so a plugin edited
+    twice within a second, to the same size, still loads as it now reads.
+    """
+    try:
+        source = path.read_bytes()
+    except OSError as e:
+        raise PluginError(f"{path}: cannot read: {e}") from e
+    digest = hashlib.sha256(str(path).encode("utf-8", "surrogateescape") + b"\0" + source)
+    name = f"replylint_plugin_{digest.hexdigest()[:16]}_{path.stem}"
     spec = importlib.util.spec_from_file_location(name, path)
     if spec is None or spec.loader is None:
         raise PluginError(f"{path}: not a Python module")
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
     try:
-        spec.loader.exec_module(module)
+        code = compile(source, str(path), "exec", dont_inherit=True)
+        exec(code, module.__dict__)
     except BaseException as e:  # a plugin's import may raise anything, even SystemExit
         sys.modules.pop(name, None)
         raise PluginError(f"{path}: failed to import: {type(e).__name__}: {e}") from e

@@ -312,3 +312,60 @@ def grade_and_ease(text: str) -> tuple[float, float]:
         ts = _textstat()
         _syllables.prefetch(WORD.findall(plain))
         return ts.flesch_kincaid_grade(plain), ts.flesch_reading_ease(plain)
+
+
+# --- words as a reader reads them -------------------------------------------------------
+# ``WORD`` counts every run of letters; a reader does not. "support.google.com/youtube" is one
+# thing to skip over, not four words; "Settings > Account > Privacy" is the name of one place;
+# "&gt;" and "<br />" are markup, not words; "(1/2)" numbers a post. The sentence rules count
+# what a reader reads (``reading_words``) in a text where markup is set aside
+# (``reading_text``); ``word_count``, ``sentences`` and the formulas keep their own counts.
+
+#: an HTML tag that breaks a line (the sentence ends there) and any other tag (blanked)
+_BREAK_TAG = re.compile(r"<(?:br|/?p|/?li|/?ul|/?ol|/?div|/?h[1-6]|/?tr|hr)\b[^<>\n]{0,200}>",
+                        re.IGNORECASE)
+_OTHER_TAG = re.compile(r"</?[A-Za-z][\w-]{0,20}(?:\s[^<>\n]{0,200})?/?>")
+#: an HTML entity; "&amp;" is read as "and" and stays a word
+_ENTITY = re.compile(r"&(?!amp;)(?:[A-Za-z]{2,8}|#\d{1,6}|#x[0-9A-Fa-f]{1,6});")
+#: a menu path: two or more items (each of up to three capitalised words, "and", "of"…,
+#: maybe quoted)
+#: joined by ">", "›", "»", "→" or "->"
+_MENU_ITEM = (r"[\"'\u201c\u2018*]*+[A-Z0-9][\w'\u2019&.-]*+"
+              r"(?: (?:[A-Z0-9][\w'\u2019&.-]*+|and|of|for|the|&)(?![\w'\u2019&.-])){0,2}"
+              r"[\"\u201d*]*+")
+_MENU_PATH = re.compile(
+    rf"(?<![\w'\u2019&.\"\u201c\u2018*-]){_MENU_ITEM}(?:\s*+(?:>|\u203a|\u00bb|\u2192|->)\s*+{_MENU_ITEM})+")
+#: "1/2", "(2/3)", "[1/2]": a post's number in a thread, not read as a word
+_THREAD_MARK = re.compile(r"^[(\[]?\d{1,2}/\d{1,2}[)\]]?$")
+#: one unit to the eye though ``WORD`` finds several in it: a domain or path
+#: ("help.example.com/x", "Settings/Privacy", "and/or"), an abbreviation ("e.g.")
+_ONE_UNIT = re.compile(r"[^\W_]\.[^\W\d_]|[^\W_]/[^\W_]|[^\W_]_[^\W_]|[^\W_]=")
+
+
+def reading_text(text: str) -> str:
+    """``text`` with markup set aside, same length: a line-breaking HTML tag (``<br>``,
+    ``</p>``, ``</li>``…) becomes a line break (the sentence ends there), any other tag and
+    entities other than ``&amp;`` become spaces."""
+    if "<" not in text and "&" not in text:
+        return text
+    text = _BREAK_TAG.sub(lambda m: "\n" + " " * (len(m.group()) - 1), text)
+    text = _OTHER_TAG.sub(lambda m: " " * len(m.group()), text)
+    text = text.replace("&gt;", ">   ")  # a menu path's separator, kept for reading_words
+    return _ENTITY.sub(lambda m: " " * len(m.group()), text)
+
+
+def reading_words(chunk: str) -> int:
+    """How many words a reader reads in ``chunk``: a menu path counts as one, so does a
+    domain, a path, a slash pair or an abbreviation; a thread number ("1/2") counts none."""
+    paths = 0
+    if ">" in chunk or "\u203a" in chunk or "\u00bb" in chunk or "\u2192" in chunk:
+        chunk, paths = _MENU_PATH.subn(" ", chunk)
+    count = paths
+    for token in chunk.split():
+        n = len(WORD_COUNT.findall(token))
+        if n > 1 and _ONE_UNIT.search(token):
+            n = 1
+        elif n == 1 and _THREAD_MARK.match(token):
+            n = 0
+        count += n
+    return count

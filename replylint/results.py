@@ -34,6 +34,7 @@ def pack(report: Report) -> dict[str, Any]:
     return {
         "source": doc.source,
         "kind": doc.kind,
+        "channel": doc.channel,
         "name": doc.name,
         "macro_id": doc.macro_id,
         "metrics": report.metrics,
@@ -47,6 +48,7 @@ def unpack(packed: dict[str, Any]) -> Report:
         text="",
         source=packed["source"],
         kind=packed["kind"],
+        declared_channel=packed["channel"],
         name=packed["name"],
         macro_id=packed["macro_id"],
         source_map=StoredLines({int(n): t for n, t in packed["lines"].items()}),

@@ -8,11 +8,14 @@ rule must report are marked with « and »::
       - "Hi «[Customer Name]», thanks for writing."
       - text: "Your code is «XXX»."
         kind: draft            # or macro
+        channel: email         # email, chat, social, macro (default: detected)
         context: "the customer's message"
         options: {}            # rule options, as in config
         syntax: text           # the reader: text, markdown, html
     good:
       - "Hi Dana, thanks for writing."
+
+A top-level ``channel`` is the default of every example in the file.
 
 ``check_fixture(path)`` returns a list of failures (empty when the rule behaves); declarative
 rule files carry the same ``examples`` and are checked by ``check_rule_file_examples``.
@@ -65,7 +68,8 @@ def run_example(
     linter = Linter(Config(select=(rule,), rules=settings), registry or build_registry())
     syntax = example.get("syntax", "text")
     doc = linter.read(f"example.{syntax}", text.encode("utf-8"), syntax)[0]
-    doc = replace(doc, kind=example.get("kind", "draft"), context=example.get("context"))
+    doc = replace(doc, kind=example.get("kind", "draft"), context=example.get("context"),
+                  declared_channel=example.get("channel"))
     report = linter.lint_document(doc)
     return [(f.start, f.end) for f in report.findings if f.rule == rule or f.code == rule]
 
@@ -78,8 +82,9 @@ def check_examples(
     if registry.by_code_or_id(rule) is None:
         return [f"{where}: no rule {rule!r} is registered"]
     failures = []
+    default = {"channel": examples["channel"]} if examples.get("channel") else {}
     for raw in examples.get("bad", []):
-        ex = _example(raw)
+        ex = {**default, **_example(raw)}
         _, expected = parse_marked(ex["text"])
         got = run_example(rule, ex, registry)
         if not expected:
@@ -87,7 +92,7 @@ def check_examples(
         elif sorted(got) != sorted(expected):
             failures.append(f"{where}: {rule} on {ex['text']!r}: expected {expected}, got {got}")
     for raw in examples.get("good", []):
-        ex = _example(raw)
+        ex = {**default, **_example(raw)}
         got = run_example(rule, ex, registry)
         if got:
             failures.append(f"{where}: {rule} fired on good example {ex['text']!r} at {got}")

@@ -36,7 +36,8 @@ def test_json_contract(result, run_cli, tmp_path):
     assert {d["source"] for d in out["documents"]} == {
         "drafts/a.txt", "drafts/b.md", "drafts/clean.txt"}
     doc = next(d for d in out["documents"] if d["source"] == "drafts/a.txt")
-    assert set(doc) == {"source", "kind", "metrics", "findings"}
+    assert set(doc) == {"source", "kind", "channel", "metrics", "findings"}
+    assert doc["channel"] in ("email", "chat", "social", "macro")
     assert doc["kind"] == "draft"
     f = doc["findings"][0]
     assert set(f) == FINDING_KEYS

@@ -430,7 +430,7 @@ def test_a_long_lived_process_tries_again_after_a_while(standin, monkeypatch):
 
 
 def test_cli_flag_with_a_dead_server_still_lints(run_cli, write):
-    path = write("reply.txt", "Hi Dana,\n\nUnfortunately teh order is late.\n\nBest,\nSam\n")
+    path = write("reply.txt", "Hi Dana,\n\nWe can't refund teh order.\n\nBest,\nSam\n")
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]

@@ -596,7 +596,7 @@ def test_first_run_word_table_build_is_not_stopped(tmp_path, monkeypatch, run_cl
     """The first run on a machine builds the lexicon inside jargon.rare-word (seconds): a short
     budget must neither stop it (leaving no table, so every run would fail) nor report it."""
     monkeypatch.setenv("REPLYLINT_CACHE_DIR", str(tmp_path / "cache"))
-    (tmp_path / "replylint.toml").write_text("check-timeout = 0.3\n")
+    (tmp_path / "replylint.toml").write_text('check-timeout = 0.3\nextend-select = ["JAR004"]\n')
     (tmp_path / "a.txt").write_text("Hi Ann,\n\nWe looked into the perspicacious refund.\n")
     p = run_cli("check", "--format", "json", "a.txt")
     codes = [f["code"] for f in json.loads(p.stdout)["documents"][0]["findings"]]

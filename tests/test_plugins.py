@@ -244,3 +244,26 @@ def test_register_checks_receives_the_config(tmp_path):
     module = next(m for name, m in sys.modules.items() if name.endswith("_seen"))
     assert module.SEEN == [{"language": "en-GB"}]
     assert reg.errors == []
+
+
+def test_drop_in_plugin_edited_twice_within_a_second_same_size(tmp_path, monkeypatch):
+    """A drop-in plugin is keyed by its content: an edit that keeps the size and the mtime
+    (two saves within one second) is still seen, whether or not Python writes bytecode."""
+    import os
+
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    first = CHECK_PLUGIN.replace("HELLO", "HOWDY")
+    second = CHECK_PLUGIN.replace("HELLO", "HIYA!")
+    assert len(first) == len(second)
+    d = plugin_dir(tmp_path, quick__py=first)
+    path = d / "quick.py"
+    stamp = os.stat(path).st_mtime_ns
+    seen = []
+    for version in (first, second, first):
+        path.write_text(textwrap.dedent(version))
+        os.utime(path, ns=(stamp, stamp))  # same second, same size: an mtime cache is fooled
+        reg = build_registry([d], entry_points_group=None)
+        assert reg.errors == []
+        report = Linter(Config(), reg).lint_document(Document("HOWDY and HIYA!", "x.txt"))
+        seen.append([f.match for f in report.findings if f.code == "DEM001"])
+    assert seen == [["HOWDY"], ["HIYA!"], ["HOWDY"]]

@@ -80,7 +80,7 @@ def test_passive_voice_is_opt_in():
 
 
 def test_fix_applies_only_safe_fixes(run_cli, write, tmp_path):
-    write("replylint.toml", "select = ['RDB005']\n")
+    write("replylint.toml", "select = ['RDB005']\n[rules.RDB005]\nmild = true\n")
     write("a.txt", "Hi Dana,\n\nIn order to utilize the app, we commence now.\n\n"
                    "> In order to utilize it I tried {{in order to}}\n")
     write("b.html", "<p>In order to help &amp; in order&nbsp;to utilize</p>\n")
@@ -99,7 +99,7 @@ def test_fix_applies_only_safe_fixes(run_cli, write, tmp_path):
 
 
 def test_fix_leaves_stdin_alone(run_cli, write):
-    write("replylint.toml", "select = ['RDB005']\n")
+    write("replylint.toml", "select = ['RDB005']\n[rules.RDB005]\nmild = true\n")
     p = run_cli("check", "--fix", "-", input="In order to go.\n")
     assert "fixed" not in p.stderr and "In order to" in p.stdout
 
@@ -155,3 +155,26 @@ def test_hyphenation_dictionary_is_parsed_once_per_machine(tmp_path, monkeypatch
 
 def _refuse(*args, **kwargs):
     raise AssertionError("the dictionary was parsed again")
+
+
+def test_reading_words_count_what_a_reader_reads():
+    from replylint.readability import reading_text, reading_words
+
+    assert reading_words("Go to Settings > Account and Privacy > \"Email\" and save") == 5
+    assert reading_words("see help.example.com/billing/refunds and/or e.g. this (1/2)") == 5
+    assert reading_words("if x > 5 then") == 4
+    text = "Tap Save.<br /> Then wait &gt; &amp; relax"
+    plain = reading_text(text)
+    assert len(plain) == len(text) and "\n" in plain and "gt" not in plain
+    assert [plain[s.start:s.end] for s in sentences(plain)] == [
+        "Tap Save.", "Then wait >    &amp; relax"]
+    assert reading_words(plain) == 6  # "&amp;" is read as "and"
+
+
+def test_long_sentence_skips_links_handles_and_the_agent_tag():
+    long = ("@dana_k If you already have money in your wallet that covers the full price of the "
+            "plan you can buy it, but please note that in some cases you will need a card on "
+            "file as well, even though it will not be charged. ^JB")
+    [f] = [f for f in lint(long).findings if f.code == "RDB002"]
+    assert f.match.startswith("If you") and f.match.endswith("charged.")
+    assert "(more than 40)" in f.message

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.skipif(not regexcache.SUPPORTED, reason="CPython 3.11-3
 PROBE = ("import re, replylint; from replylint import regexcache; "
          "print(len(regexcache._loaded)); import replylint.engine, replylint.plugins; "
          "replylint.plugins.build_registry(); "
-         "replylint.lint('Hi Dana, in order to fix it I will call you by Friday.'); "
+         "replylint.lint('Hi Dana, due to the fact that it broke I will call you by Friday.'); "
          "print(sum(1 for k in list(re._cache) if (k[1], k[2]) not in regexcache._loaded))")
 
 
@@ -85,7 +85,7 @@ def test_a_damaged_entry_is_compiled_as_usual(tmp_path):
     file.write_bytes(marshal.dumps((damaged, derived)))
     probe = ("import re, replylint; from replylint import regexcache; "
              "print(len(regexcache._pending)); "
-             "r = replylint.lint('Hi Dana, in order to fix it I will call you by Friday.'); "
+             "r = replylint.lint('Hi Dana, due to the fact that it broke I will call you by Friday.'); "
              "print(len(r.findings)); print(len(regexcache._pending))")
     pending, findings, left = _python(probe, env)
     plain, expected, _ = _python(probe, {**env, "REPLYLINT_NO_REGEX_CACHE": "1"})

@@ -328,7 +328,7 @@ def test_request_config_cannot_load_plugins_or_reach_a_network(server, tmp_path,
         "language": "de-DE",
         "include": ["*.txt"], "exclude": ["*.txt"],
         "overrides": [{"paths": ["*"], "select": ["ALL"]}],
-        "kind": "macro",
+        "kind": "macro", "channel": "chat",
     }[key]
     status, _, err = lint(server, {"text": DRAFT, "config": {key: value}})
     assert status == 422
@@ -576,3 +576,16 @@ def test_static_files_ship_in_the_wheel():
         rel = f"service/static/{name}"
         assert any(fnmatch.fnmatch(rel, p) or fnmatch.fnmatch(name, p.split("/")[-1])
                    and p.startswith("**") for p in patterns), (rel, patterns)
+
+
+def test_request_channel(server):
+    bare = ("Your refund was issued today.\nIt reaches your card within five days.\n"
+            "The reference is on the invoice.\nI checked it myself.")
+    _, _, as_email = lint(server, {"text": bare})
+    _, _, as_chat = lint(server, {"text": bare, "channel": "chat"})
+    assert as_email["documents"][0]["channel"] == "email"
+    assert as_chat["documents"][0]["channel"] == "chat"
+    assert any(f["code"] == "STR003" for f in as_email["documents"][0]["findings"])
+    assert not any(f["code"] == "STR003" for f in as_chat["documents"][0]["findings"])
+    status, _, err = lint(server, {"text": bare, "channel": "fax"})
+    assert status == 422 and err["field"] == "channel"

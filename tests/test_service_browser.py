@@ -267,15 +267,15 @@ def test_decode_png_round_trip():
     assert decode_png(png) == (width, height, pixels)
 
 
-# -- the Zendesk example app (examples/zendesk-app), with a stand-in for the ZAF client ----
+# -- the Zendesk example app (integrations/zendesk-app), with a stand-in for the ZAF client ----
 
-APP = Path(__file__).resolve().parents[1] / "examples" / "zendesk-app"
+APP = Path(__file__).resolve().parents[1] / "integrations" / "zendesk-app"
 SDK_URL = "https://static.zdassets.com/zendesk_app_framework_sdk/2.0/zaf_sdk.min.js"
 CLEAN = ("Hi Sam,\n\nThanks for your patience. Your refund was issued today and will reach "
          "your card in 3-5 business days. I'll email you the reference number by Friday.\n\n"
          "If anything else comes up, just reply to this email.\n\nBest regards,\nDana")
 STAND_IN = """\
-// A stand-in for the ZAF SDK's client: what examples/zendesk-app/assets/main.js uses of it.
+// A stand-in for the ZAF SDK's client: what integrations/zendesk-app/assets/main.js uses of it.
 window.__zaf = {
   handlers: {}, data: {}, settings: %s,
   on(name, fn) { this.handlers[name] = fn; },

@@ -14,38 +14,103 @@ from ..hookspecs import hookimpl
 from ..model import Hit, Option, Severity, check
 from ..phrasescan import Prefiltered
 
-# Cues that a customer is frustrated, angry or distressed, with weights: a strong word on its
-# own is enough (2), weaker signals must add up.
-STRONG = (
-    r"ridiculous|unacceptable|outrageous|disgusting|disgraceful|pathetic|appalling|"
-    r"furious|livid|angry|pissed|frustrat\w*|fed up|sick (?:and tired )?of|tired of|"
-    r"fuming|infuriat\w*|worst|horrible|horrendous|terrible|awful|(?:is|what) a joke|rip[- ]?off|"
-    r"shame on you|how dare|wtf|what the (?:hell|heck|fuck)|f+u+c+k+\w*|shit\w*|crap|damn|"
-    r"useless|incompetent|nobody (?:cares|answers|helps|responds)|no one (?:cares|answers|helps)|"
-    r"still (?:waiting|no|not|nothing|haven't|hasn't|can't|cannot|don't|doesn't)|"
-    r"(?:second|third|fourth|fifth|2nd|3rd|4th|5th|\d+(?:st|nd|rd|th)) time|"
-    r"for (?:days|weeks|months|hours)|again and again|over and over|"
-    r"upset|distraught|devastated|heartbroken|desperate|panick\w*|scared|terrified|"
-    r"worried|anxious|stressed|disappoint\w*|let down|hacked|"
-    r"(?:charged|billed) (?:twice|double|again)|lost (?:all|everything)"
+# Cues that a customer is frustrated, angry or distressed, with weights: a severe word (3) or a
+# strong one (2) is enough on its own, weaker signals must add up.
+SEVERE = (
+    r"ridiculous|unacceptable|outrageous|disgusting|disgraceful|pathetic|appalling|shocking|"
+    r"furious|livid|fuming|infuriat\w*|worst|horrible|horrendous|terrible|awful|disaster\w*|"
+    r"(?:is|what) a joke|rip[- ]?off|shame on you|how dare|useless|incompetent|"
+    r"fed up|sick (?:and tired )?of|hung up on|nobody (?:cares|answers|helps|responds)|"
+    r"no one (?:cares|answers|helps)|(?:second|third|fourth|fifth|2nd|3rd|4th|5th|"
+    r"\d+(?:st|nd|rd|th)) time|"
+    r"waited (?:for )?(?:over |almost |nearly )?\d+\s*(?:min\w*|hours?|hrs?|days?)|"
+    r"ludicrous|(?:you|y'?all|u) (?:guys |all )?suck|(?:charged|billed) (?:twice|double|again)"
 )
+# Distress counts whoever caused it ("someone hacked my account"), so it is never discounted as
+# anger at a third party.
+DISTRESS = (
+    r"devastated|heartbroken|distraught|terrified|freaking out|in tears|crying|hacked|"
+    r"lost (?:all|everything)"
+)
+DISTRESSED = (
+    r"upset|desperate|panick\w*|scared|worried|anxious|stressed|gutted"
+)
+STRONG = (
+    r"angry|pissed|frustrat\w*|tired of|disappoint\w*|let down|stupid|"
+    r"still (?:waiting|no|not|nothing|haven't|hasn't|can't|cannot|don't|doesn't)|"
+    r"for (?:days|weeks|months|hours)|again and again|over and over"
+)
+# Swearing is anger only when it is aimed at us ("fix your fucking towers", "sort it out") or
+# at a problem ("my DVR is fucking up and won't record"): "saved my fucking time", "Spring ain't
+# shit" are casual, and a hashtag ("#fucklyft") is a slogan about someone else.
+PROFANE = (
+    r"(?<!#)(?:wtf|what the (?:hell|heck|fuck)|f+u+c+k+\w*|shit\w*|crap|damn|bs|bullshit|screw\w*)"
+)
+PROBLEM_RE = re.compile(
+    r"(?<![\w'])(?:won'?t|can'?t|cannot|doesn'?t|isn'?t|not working|broken|fail\w*|down|error|"
+    r"stop\w*|never|still|again|wrong|cancel\w*|charged|lost|missing|no (?:service|signal|wifi|"
+    r"internet|response|answer|reply))(?![\w'])", re.IGNORECASE)
+AT_US = re.compile(
+    r"(?<![\w'])(?:you|your|you're|youre|yours|y'?all|ya'?ll|u|ur|sort|fix|stop)(?![\w'])",
+    re.IGNORECASE)
 WEAK = (
     r"never|no response|no answer|no reply|still|again|already|waste|wasted|waiting|lost my|"
     r"scam\w*|fraud\w*|stolen|"
     r"cancel\w*|refund|annoy\w*|hate|unhappy|not happy|poor|bad|wrong|broken|help me|urgent\w*|"
     r"asap|immediately|seriously|really\?"
 )
+DISTRESS_RE = Prefiltered(re.compile(rf"(?<![\w'])(?:{DISTRESS})(?![\w'])", re.IGNORECASE))
+DISTRESSED_RE = Prefiltered(re.compile(rf"(?<![\w'])(?:{DISTRESSED})(?![\w'])", re.IGNORECASE))
+SEVERE_RE = Prefiltered(re.compile(rf"(?<![\w'])(?:{SEVERE})(?![\w'])", re.IGNORECASE))
 STRONG_RE = Prefiltered(re.compile(rf"(?<![\w'])(?:{STRONG})(?![\w'])", re.IGNORECASE))
+PROFANE_RE = Prefiltered(re.compile(rf"(?<![\w'])(?:{PROFANE})(?![\w'])", re.IGNORECASE))
 WEAK_RE = Prefiltered(re.compile(rf"(?<![\w'])(?:{WEAK})(?![\w'])", re.IGNORECASE))
 # Warmth towards us lowers the score: "I love you guys, but…" is not an angry customer.
 WARM_RE = Prefiltered(re.compile(
     r"(?<![\w'])(?:love|thanks|thank you|great|awesome|amazing|appreciate\w*|"
     r"please don't take this wrong)(?![\w'])", re.IGNORECASE))
-LOUD_RE = Prefiltered(re.compile(
-    r"[!?]{2,}|:\(|😡|😠|🤬|😤|😢|😭|😞|😩|(?<![\w'])(?:NEVER|AGAIN|NOT|HELP|STILL|NOTHING|"
-    r"NOBODY|WHY|NO|NOW|ALWAYS|REALLY|DIDN'T|DON'T|CAN'T|WON'T|WORST|ANGRY|UNACCEPTABLE|"
-    r"RIDICULOUS|SERIOUSLY)(?![\w'])|(?:(?<![\w'])[A-Z]{2,}[ ,]+){2,}[A-Z]{2,}(?![\w'])"
-))
+# A customer who is laughing, joking or delighted is not upset, whatever the "!!" or swearing.
+PLAYFUL_RE = re.compile(
+    r"(?<![\w'])(?:lol+|lmf?ao+|rofl|haha\w*|hehe\w*|jk|kidding|joking|ecstatic|delighted|"
+    r"just kidding|excited|yay+|woo+hoo+|(?<!not )(?<!n't )(?:glad|happy)|so cool|petty|"
+    r"bants|banter|hilarious)(?![\w'])"
+    r"|[😂🤣😊😁😄😆😅😉😜😛😝🙃😍🥰😘🤗🎉🥳❤♥💕💜💙]|(?<!\w)(?::\)|:-\)|:D|;\)|xD)(?!\w)",
+    re.IGNORECASE)
+# A one-line fix of the customer's own earlier post ("Shit wrong one", "*their", "typo, I meant")
+SELF_CORRECTION = re.compile(
+    r"(?<![\w'])(?:wrong (?:one|link|pic\w*|photo|image|screenshot|number|tweet|account|post)|"
+    r"typo|i meant|meant to say|meant to (?:write|tag|send)|correction|my bad|oops|whoops|"
+    r"ignore (?:that|the last|my last|previous))(?![\w'])|^\s*(?:@\w+\s+)*\*\w+",
+    re.IGNORECASE)
+SELF_CORRECTION_WORDS = 15
+#: how much each laugh, joke or delight marker lowers the score: outweighs one severe word
+PLAYFUL = 3
+#: a score this much over the threshold is more than mild annoyance: a warm offer is not enough
+MILD_MARGIN = 1
+# Anger at someone else (a seller, a scalper, other people, another company) is not anger at us:
+# a strong word in a sentence that names a third party and never addresses us does not count.
+THIRD_PARTY = re.compile(
+    r"(?<![\w'])(?:(?:re)?sellers?|scalpers?|scammers?|profiteers?|gougers?|gouging|"
+    r"other (?:customers|passengers|users|people|companies|sites|stores)|"
+    r"competitors?|hackers?|thie(?:f|ves)|bots?)(?![\w'])",
+    re.IGNORECASE)
+# Words in quotation marks are someone else's (a help page, a pop-up, an alert): not the mood.
+QUOTED = re.compile(r'"[^"\n]{1,200}"|“[^”\n]{1,200}”')
+# A later part of a reply split over several posts ("2/2", "...to shift."): the acknowledgement
+# belongs to the first part, which this part cannot see.
+LATER_PART = re.compile(r"(?:^|\s)[(\[]?[2-9]/[2-9][)\]]?(?=[.,;!]?(?:\s|$))"
+                        r"|^\s*(?:@\w+\s+)*(?:\.\.\.|…)\s*\w")
+SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+|\n|$)")
+# Marks that shout: a run of "!" (with or without "?"), angry or crying faces, capitals. Each kind
+# counts once: "!!!!! !!" is one loud mark, and a run of only "?" is puzzlement, not anger.
+PUNCT_RE = re.compile(r"(?<![!?])(?=[!?]*!)[!?]{2,}+")
+ANGRY_FACE_RE = re.compile(r"😡|😠|🤬|😤|👎")  # unambiguous: strong
+FACE_RE = re.compile(r":\(|😢|😭|😞|😩|☹")  # sad, or crying with laughter: one loud mark
+CAPS_RE = re.compile(
+    r"(?<![\w'])(?:NEVER|AGAIN|NOT|STILL|NOTHING|NOBODY|WHY|NOW|ALWAYS|REALLY|DIDN'T|DON'T|"
+    r"CAN'T|WON'T|WORST|ANGRY|UNACCEPTABLE|RIDICULOUS|SERIOUSLY)(?![\w'])"
+    r"|(?:(?<![\w'])[A-Z]{2,}[ ,]+){2,}[A-Z]{2,}(?![\w'])"
+)
 
 ACKNOWLEDGE = Prefiltered(re.compile(
     r"(?<![\w'])(?:sorry|apolog\w*|regret\w*|understand\w*|understandabl[ey]|frustrat\w*|"
@@ -60,6 +125,49 @@ ACKNOWLEDGE = Prefiltered(re.compile(
     r"(?![\w'])",
     re.IGNORECASE,
 ))
+# Informal sympathy counts too: an exclamation ("oh no", "yikes", "uhhh"), a verdict on the
+# situation ("that's awful", "what a nightmare", "that's definitely a crazy situation", "very
+# odd"), hearing or sharing the feeling ("I can hear how worrying this is", "I'd be fed up
+# too", "we don't like to hear this", "heart breaking to hear").
+BAD_THING = (
+    r"awful|terrible|horrible|dreadful|insane|crazy|nuts|wild|mad|nightmare\w*|distressing|"
+    r"heart ?breaking|heartbreaking|upsetting|worrying|worrisome|scary|stressful|annoying|"
+    r"infuriating|maddening|unfortunate|a shame|a pity|rough|tough|no fun|not fun|not good|"
+    r"not great|not right|not cool|not acceptable|unacceptable|odd|strange|weird|bizarre|"
+    r"concerning|alarming|a pain|painful|a mess|messy|a headache|an ordeal|a bummer|a drag|lame|"
+    r"rubbish|the worst|sad|a letdown|a let down|disappointing|frustrating|not what you|not how"
+)
+INFORMAL_ACK = Prefiltered(re.compile(
+    rf"(?<![\w'])(?:"
+    rf"(?:that|this|it|which)(?:'s|’s| is| was| seems| looks| has been)?\s+"
+    rf"(?:\w+\s+){{0,2}}?(?:{BAD_THING})|"
+    rf"(?:what|such) an? (?:\w+\s+)?(?:nightmare|pain|mess|hassle|shame|pity|bummer|headache|"
+    rf"ordeal|drag|letdown|experience|situation|day)|"
+    rf"how (?:\w+\s+)?(?:{BAD_THING})|(?:very|so|really|super|pretty) (?:{BAD_THING})|"
+    rf"(?:oh|uh|ah) (?:no+|dear|man|my|boy|wow|snap)|uh[- ]?oh|yikes|ugh+|oof|eek|ouch|whoa+|"
+    rf"u+h+h+|wow|jeez|geez|"
+    rf"(?:can|could) (?:hear|see|tell|feel) how|(?:can|could) (?:hear|feel) (?:that|you)|"
+    rf"feel (?:for|with) you|"
+    rf"(?:I|we)(?:'d| would) (?:be|feel) (?:\w+ )?(?:fed up|frustrated|upset|annoyed|angry|mad|"
+    rf"worried|furious|gutted|disappointed|stressed|confused|the same)|"
+    rf"(?:don't|do not|never|doesn't) (?:like|want|love) (?:to )?(?:hear|see|read)|"
+    rf"not (?:happy|pleased|glad|nice) to (?:hear|see|read)|"
+    rf"(?:{BAD_THING}|painful|sad|gutting) to (?:hear|see|read|learn)|"
+    rf"take (?:this|it|that|these|your \w+) (?:very |really |extremely )?seriously"
+    rf")(?![\w'])",
+    re.IGNORECASE,
+))
+# A warm offer to help ("happy to help", "let us take a look", "we'll make sure to get this
+# straightened out") answers mild annoyance well enough; a severe complaint still wants the words.
+# A bare "DM us so we can look into this" is not warm.
+WARM_HANDOFF = Prefiltered(re.compile(
+    r"(?<![\w'])(?:(?:happy|glad|love|here|more than happy|eager) to (?:help|assist|look|take|"
+    r"check|get|sort|fix|dig)|we'd love to|I'd love to|"
+    r"(?:we|I)(?:'ll| will| (?:definitely |really )?want to) make sure|"
+    r"let's (?:get|sort|fix|figure)|(?:we|I) (?:really )?want to help|we've got you|"
+    r"got your back|turn (?:this|that|things|those \w+) around)(?![\w'])",
+    re.IGNORECASE,
+))
 APOLOGY = Prefiltered(re.compile(
     r"(?<![\w'])(?:sorry|apolog(?:y|ies|ise|ize|ised|ized|ising|izing)|(?:we|I) regret)(?![\w'])",
     re.IGNORECASE,
@@ -71,18 +179,58 @@ SENTENCE_END = re.compile(r"(?<![.!?])[.!?]+(?=\s|$)|(?=\n)")  # from a run's st
 def upset_cues(text: str) -> tuple[int, list[str]]:
     """How upset a customer message sounds (a score) and the wording that says so.
 
-    Weak cues ("still", "again", "refund") only count beside a strong word or a loud mark:
-    "I already cancelled, can I buy it again?" is a question, not a complaint.
+    Weak cues ("still", "again", "refund") only count beside a strong word: "I already
+    cancelled, can I buy it again?" is a question, not a complaint. Loud marks ("!!", 😡,
+    capitals) count once per kind. Swearing counts as strong only when the message addresses
+    us; strong words in a sentence about a third party (a seller, a scalper, other people) do
+    not count. A playful or delighted customer (lol, 😂, "ecstatic") and a short correction of
+    the customer's own post ("Shit wrong one") are not upset.
     """
+    text = QUOTED.sub(lambda m: " " * len(m.group()), text)  # someone else's words
+    words = len(WORD.findall(text))
+    if words <= SELF_CORRECTION_WORDS and SELF_CORRECTION.search(text):
+        return 0, []
+    third = [m.span() for m in SENTENCE.finditer(text)
+             if THIRD_PARTY.search(m.group()) and not AT_US.search(m.group())]
+
+    def about_others(m: re.Match[str]) -> bool:
+        return any(a <= m.start() < b for a, b in third)
+
     score, cues, sure = 0, [], False
-    for regex, weight in ((STRONG_RE, 2), (LOUD_RE, 1), (WEAK_RE, 1), (WARM_RE, -1)):
+
+    def add(m: re.Match[str], weight: int) -> None:
+        nonlocal score
+        score += weight
+        if len(cues) < 3 and m.group() not in cues:
+            cues.append(m.group())
+
+    taken: list[tuple[int, int]] = []
+    for regex, weight, anyone in ((DISTRESS_RE, 3, True), (SEVERE_RE, 3, False),
+                                  (DISTRESSED_RE, 2, True), (STRONG_RE, 2, False),
+                                  (ANGRY_FACE_RE, 2, True)):
         for m in regex.finditer(text):
-            if weight == 1 and regex is WEAK_RE and not sure:
-                continue
-            sure = sure or weight > 0
-            score += weight
-            if weight > 0 and len(cues) < 3 and m.group() not in cues:
-                cues.append(m.group())
+            if anyone or not about_others(m):
+                sure = True
+                taken.append(m.span())
+                add(m, weight)
+                if regex is ANGRY_FACE_RE:
+                    break  # 😡😡😡 is one angry face
+    aimed = AT_US.search(text) is not None or PROBLEM_RE.search(text) is not None
+    for m in PROFANE_RE.finditer(text):
+        if not about_others(m):
+            sure = sure or aimed
+            add(m, 2 if aimed else 1)
+            if not aimed:
+                break  # casual swearing: one mark, however many words
+    for regex in (PUNCT_RE, FACE_RE, CAPS_RE):
+        m = regex.search(text)
+        if m:
+            add(m, 1)
+    if sure:  # a weak word inside a strong phrase ("still" of "still no") is not counted twice
+        for m in WEAK_RE.finditer(text):
+            if not any(a <= m.start() < b for a, b in taken):
+                add(m, 1)
+    score -= sum(1 for _ in WARM_RE.finditer(text)) + PLAYFUL * len(PLAYFUL_RE.findall(text))
     return score, cues
 
 
@@ -106,9 +254,16 @@ def missing_acknowledgement(doc, options) -> Iterator[Hit]:
     ## What it does
     When the customer's message (the quoted history, `--context FILE`, or the API's
     `context=`) shows frustration, anger or distress — "ridiculous", "still waiting", "third
-    time", "hacked", "!!!", capitals — and the reply never acknowledges it ("I'm sorry…", "I
-    understand how frustrating…", "that sounds…"), flags the reply's first sentence. Replies to
-    calm messages are not asked for empathy.
+    time", "hacked", 😡, swearing at us, "!!!" with capitals — and the reply never acknowledges
+    it, formally ("I'm sorry…", "I understand how frustrating…", "that sounds…") or informally
+    ("oh no", "that's awful", "what a nightmare", "I'd be fed up too"), flags the reply's first
+    sentence.
+
+    Not asked for empathy: replies to calm messages; a customer who is joking or delighted
+    ("lol", 😂, "ecstatic"); a one-line correction of the customer's own post ("wrong link");
+    anger at a third party (a seller, a scalper); casual swearing or a "??" of puzzlement;
+    mild annoyance answered with a warm offer to help ("happy to help", "I want to make sure
+    your charges are right"); a later part of a reply split over several posts ("2/2").
 
     ## Why is this bad?
     An upset customer who gets only instructions feels unheard, and reads even a good fix as
@@ -128,19 +283,21 @@ def missing_acknowledgement(doc, options) -> Iterator[Hit]:
     ```
     """
     customer = doc.customer_text
-    if not customer.strip():
+    if not customer.strip() or LATER_PART.search(doc.author_text):
         return
     score, cues = upset_cues(customer)
     if options["cues"]:
         extra = phrase_pattern(options["cues"]).findall(customer)
         score += 2 * len(extra)
         cues = (extra + cues)[:3]
-    acknowledged = ACKNOWLEDGE.search(doc.prose) or (
+    acknowledged = ACKNOWLEDGE.search(doc.prose) or INFORMAL_ACK.search(doc.prose) or (
         options["acknowledgements"]
         and phrase_pattern(options["acknowledgements"]).search(doc.prose)
     )
     if score < options["threshold"] or acknowledged:
         return
+    if score < options["threshold"] + MILD_MARGIN and WARM_HANDOFF.search(doc.prose):
+        return  # mild annoyance answered with a warm offer to help
     start, end = _opening(doc.prose)
     if end > start:
         said = ", ".join(repr(c) for c in cues)

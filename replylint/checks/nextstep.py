@@ -6,7 +6,8 @@ import re
 from bisect import bisect_right
 from collections.abc import Sequence
 
-from ..clauses import PASSIVE_PROMISE, TIME, TO_YOU, WE, any_clause
+from ..channel import signed_with_tag
+from ..clauses import PASSIVE_PROMISE, TIME, TO_YOU, WE, any_clause, any_step
 from ..hookspecs import hookimpl
 from ..model import Hit, Option, Severity, ZoneKind, check
 from ..phrasescan import Prefiltered
@@ -25,53 +26,181 @@ def last_body_sentence(doc) -> tuple[int, int] | None:
     return last
 
 
+#: what a customer with a problem to move forward writes: something broken, late, missing,
+#: charged or refused, a complaint, a wait, a plea for help
+PROBLEM = re.compile(
+    r"\b(?:broken|broke|faulty|damaged|defective|missing|lost|late|delay(?:s|ed)?|"
+    r"cancell?(?:ed|ing|ation)|stuck|stranded|refunds?|(?:over|double[- ]?)?charged|"
+    r"billed twice|errors?|crash(?:es|ed|ing)?|outages?|fail(?:s|ed|ing|ure)?|issues?|"
+    r"problems?|wrong|complain(?:t|ts|ing|ed)?|rude|worst|terrible|awful|horrible|"
+    r"ridiculous|unacceptable|disgrace(?:ful)?|disappoint(?:ed|ing)|frustrat(?:ed|ing)|"
+    r"annoy(?:ed|ing)|angry|upset|waiting|waited|on hold|expired|declined|rejected|"
+    r"blocked|locked out|suspended|deactivated|hacked|stolen|fraud\w*|scam|sucks?|lame|"
+    r"dropp(?:ed|ing|s) (?:out|off)|cut(?:s|ting)? out|keeps? \w+ing|(?:three|four|five|six|"
+    r"several|multiple|\d+) times|(?:dis|un)satisf\w*|not satisf\w*|"
+    r"(?:any|an|no) (?:update|news|word|eta|etr)\b|not cool|smh|wtf|ripped off|rip[- ]off|never again|no one|nobody|(?:is|are|been|went|"
+    r"goes) down|fix (?:this|it|your|my|the)|(?:need|please|pls|plz) (?:some )?help|"
+    r"help me|help!|still (?:no|not|waiting|haven't|hasn't|can't|doesn't|don't)|"
+    r"(?:no longer|not|n't|never) (?:\w+ )?(?:work|working|works|load\w*|connect\w*|"
+    r"arriv\w*|receiv\w*|get|got|gotten|show\w*|let|allow\w*|respond\w*|answer\w*|"
+    r"open\w*|start\w*|play\w*|deliver\w*|turn(?:ed)? up|come|came|help\w*|process\w*|"
+    r"acknowledg\w*|reply|replied|accept\w*|order|use|access|log ?in|sign ?in|find|available)|"
+    r"(?:cancel|close|leave|leaving|switch(?:ing)?) (?:my|our|to)\b|"
+    r"(?:I|we) (?:want|need|demand|expect) (?:a|my|our|the|to|you)\b)",
+    re.IGNORECASE,
+)
+#: the customer says all is well now
+SETTLED_BY_CUSTOMER = re.compile(
+    r"\b(?:resolved|sorted|fixed|working (?:again|now|fine)|works (?:again|now|fine)|"
+    r"it worked|got it (?:working|sorted|fixed)|all good|problem solved|no problem|"
+    r"no worries|never mind|nvm)\b", re.IGNORECASE)
+#: a reply that answers a problem with an apology, a refusal or a brush-off: where a next
+#: step is missed most ("Sorry for the delay.", "There's nothing more we can do.")
+DEAD_END = re.compile(
+    r"\b(?:sorry|apolog\w*|regret\w*|unfortunately|afraid|inconvenien\w*|frustrat\w*|"
+    r"disappoint\w*|saddened|(?:sad|hate) to (?:hear|see)|(?:don't|do not|never) (?:like|want) "
+    r"(?:to (?:hear|see)|you to)|(?:can't|cannot|can not|couldn't|won't|unable to|not able to|aren't able to|"
+    r"isn't possible|not possible|no longer|don't have|do not have|nothing (?:more|else|further))"
+    r"|out(?:side)? (?:of )?our control|not (?:eligible|supported|available|covered)|"
+    r"isn't (?:eligible|supported|available|covered)|policy|"
+    r"(?:appreciate|thanks? (?:\w+ )?for|thank you for) (?:\w+ ){0,2}(?:feedback|concerns?|"
+    r"comments?|patience|understanding|input|thoughts))", re.IGNORECASE)
+#: in a reply without the customer's message, what shows the customer had a problem
+PROBLEM_NAMED = re.compile(
+    r"\b(?:trouble|issue|problem|complaint|error|fault|delay(?:ed)?|missing|damaged|broken|"
+    r"faulty|cancell?ed|overcharged|charged twice|outage|stuck|late)\b", re.IGNORECASE)
+#: common English words: a reply with almost none of them is in another language
+ENGLISH = frozenset(
+    "the a an to of and in on for is are be we you your i it this that with our us my me "
+    "have has will can please sorry thanks thank hi hello at from as not do if so".split())
+
+
+def _english(text: str) -> bool:
+    words = re.findall(r"[^\W\d_]+", text.lower())
+    return len(words) < 4 or sum(w in ENGLISH for w in words) >= 0.15 * len(words)
+
+
+def _part_of_thread(author: str) -> bool:
+    """A reply split over several posts: "1/2", "2:", a lone "2" before the tag, a text that
+    opens mid-sentence (lower case after the handles) or stops with "…". Its next step may
+    be in the other part."""
+    text = HANDLES.sub("", author).strip()
+    tag = signed_with_tag(text)
+    body = text[: tag.start()].strip() if tag else text
+    return bool(THREAD.search(text) or PART_NUMBER.match(body) or PART_NUMBER_END.search(body)
+                or (body[:1].islower() and not body.startswith(("i ", "iphone")))
+                or body.endswith(("...", "\u2026")))
+
+
+HANDLES = re.compile(r"^(?:\s*[@.]\w+)+")
+PART_NUMBER = re.compile(r"\d\s*[:/)]")
+PART_NUMBER_END = re.compile(r"(?:^|\s)\d\s*$")
+
+
+def _customer_has_problem(doc) -> bool | None:
+    """True or False when the customer's message is there; None when it is not."""
+    customer = doc.customer_text.strip()
+    if not customer:
+        return None
+    if not PROBLEM.search(customer):
+        return False
+    return not SETTLED_BY_CUSTOMER.search(customer) or bool(DEAD_END.search(customer))
+
+
+def _last_sentence(doc) -> tuple[int, int] | None:
+    """The last sentence of the body, without the agent's sign-off tag ("^HSB", "-Becky"):
+    the tag is not a sentence, and a closing word left before it ("Thanks") is skipped."""
+    text = doc.prose
+    limit = len(text.rstrip())
+    tag = signed_with_tag(text[:limit])
+    if tag:
+        limit = tag.start()
+    spans = []
+    for z in doc.zones:
+        if z.kind in (ZoneKind.BODY, ZoneKind.GREETING):
+            for s in sentences_in(text, z.start, z.end):
+                start, end = z.start + s.start, min(z.start + s.end, limit)
+                while end > start and text[end - 1] in " \t\n,;:-\u2013\u2014":
+                    end -= 1
+                if end > start:
+                    spans.append((start, end))
+    for start, end in reversed(spans):
+        if len(re.findall(r"\w+", text[start:end])) > 2:
+            return start, end
+    return spans[-1] if spans else None
+
+
 @check("next-step.missing", "NXT001", Severity.WARNING, options=[
     Option("min_words", int, 8, "replies shorter than this are not judged"),
 ])
 def missing(doc, options):
-    """The reply does not say what happens next.
+    """A customer with a problem gets an apology or a refusal and no next step.
 
     ## What it does
-    Reads who does what in each sentence of the author's text and flags the end of the body
-    when there is no next step: no commitment by us ("I'll send you the tracking number by
-    Friday", "our team will call you tomorrow between 9 and 11", "I've refunded the second
-    charge"), no request to the customer ("Please reply with your order number", "Could you
-    send a screenshot?", "You can track it here"), and no completed resolution with what to
-    expect ("Your refund was issued today and will reach your card in 3–5 business days").
-    A question put to the customer, advice ("we recommend…") and a link to follow count as
-    requests. An open offer such as "Let me know if you have any questions" is not a next
-    step on its own.
+    Fires when the customer has a problem the reply has to move forward — a complaint,
+    something broken, late, missing or charged, a wait, a plea for help — and the reply
+    answers it with an apology, a refusal or a brush-off ("Sorry for the delay", "There's
+    nothing more we can do", "We appreciate your feedback") but says nothing about what
+    happens next. Flags the last sentence of the body (the agent's sign-off tag, such as
+    "^JB" or "-Becky", is not a sentence).
+
+    Anything that tells the customer what happens next counts, in whatever form: a
+    commitment ("I'll send the tracking number by Friday", "the Fleet team will get back to
+    you"), a statement of what will happen ("ordering will be back tomorrow", "your card was
+    posted today and should arrive within three working days", "the change takes effect at
+    midnight"), feedback passed on or logged, "one moment while I take a look", a handoff to
+    DM, an action or a question for the customer ("take the bag to an airport agent",
+    "reboot and report back", "could you send a screenshot?"), a link to follow, or a
+    settled state ("you're all set", "nothing else is needed from you", "the topic is
+    closed, which means…"). A hope ("we hope to have you on your way soon") and an open
+    offer ("let me know if you have any questions") are not next steps.
+
+    Replies to thanks, praise, banter or a simple question are not judged: they need no
+    next step. Without the customer's message (no context and no quoted text), the reply
+    must itself show the problem — an apology, a refusal, or a named fault ("the trouble
+    with your invoices") — or it is not judged. Parts of a reply split over several posts
+    ("1/2") and replies not in English are not judged.
 
     ## Why is this bad?
-    A reply without a next step leaves the customer guessing whether anything will happen,
-    and they write again to find out. Naming the action, who takes it and when, closes the
-    loop.
+    A customer who is stuck and gets only "sorry" has to write again to find out whether
+    anything will happen. Naming the action, who takes it and when, closes the loop.
 
     ## Example
     ```text
-    Thanks for your message about the missing parcel. We understand how frustrating this is.
-    Let me know if you have any questions.
+    > My flight was cancelled and nobody at the desk can rebook me.
+    I'm so sorry about the cancellation. We understand how frustrating this is.
     ```
 
     ## Use instead
     ```text
-    Thanks for your message about the missing parcel. I've opened a trace with the courier
-    and will email you their answer by Thursday.
+    I'm so sorry about the cancellation. I've rebooked you on tomorrow's 9:40 flight; the
+    new boarding pass is in your email.
     ```
     """
     text = doc.prose
-    if word_count(text) < options["min_words"]:
+    if word_count(text) < options["min_words"] or not _english(text):
         return
-    if any_clause(text, ("commitment", "request", "resolution")):
+    problem = _customer_has_problem(doc)
+    if problem is False:
+        return  # thanks, praise, banter, a simple question: no next step needed
+    dead_end = DEAD_END.search(text)
+    if problem is None and not (dead_end or (doc.channel != "macro"
+                                             and PROBLEM_NAMED.search(text))):
+        # No customer message, and the reply shows no problem to move forward (in a saved
+        # reply of an issue tracker, "issue" names the ticket, not a fault)
         return
+    if problem and not dead_end:
+        return  # an answer or an explanation, not an apology or a refusal
     if LINK.search(doc.author_text):
         return  # "Here's how: <link>": reading it is the customer's next step
-    if THREAD.search(text):
-        return  # "1/2": the next step may be in the next part of the thread
-    start, end = last_body_sentence(doc) or (0, 0)
-    if end > start:
-        yield Hit(start, end, "No next step: say what you will do and when, what the customer "
-                  "should do, or what to expect now that it's resolved",
+    if _part_of_thread(doc.author_text):
+        return  # "1/2": the next step may be in the other part
+    if any_step(text):
+        return
+    span = _last_sentence(doc)
+    if span and span[1] > span[0]:
+        yield Hit(span[0], span[1], "No next step: say what you will do and when, what the "
+                  "customer should do, or what to expect now",
                   ("I'll update you by <day> with what we find.",))
 
 
@@ -91,14 +220,47 @@ OUR_PROMISE = Prefiltered(re.compile(
     rf"hope to|expect to)\b", re.IGNORECASE))
 
 
-@check("next-step.vague-timeline", "NXT002", Severity.WARNING)
+#: a time in words, beyond ``TIME``: "right away" is a time
+IMMEDIATELY = Prefiltered(re.compile(
+    r"\b(?:right away|straight ?away|immediately|right now|instantly|at once|"
+    r"in (?:a|one) (?:moment|minute|sec(?:ond)?)|this (?:morning|afternoon|evening))\b",
+    re.IGNORECASE,
+))
+#: a hedge about what someone else decides, or a wish: "hopefully soon", "fingers crossed
+#: we'll be able to have them soon", "once the partner confirms" — honest, not a promise
+HEDGED = Prefiltered(re.compile(
+    r"\b(?:hope|hoping|hopefully|wish|fingers crossed|if all goes|with any luck|"
+    r"(?:will|'ll) be able to|depend(?:s|ing)? on|up to (?:the|our) \w+|"
+    r"licens\w*|third[- ]party|partners?|once (?:they|the \w+) )\b",
+    re.IGNORECASE,
+))
+#: what happens *to* the customer's issue or account, not for them: a stale-issue
+#: template's "this will be closed soon" is a warning, not a promise
+ADMINISTRATIVE = Prefiltered(re.compile(
+    r"\b(?:will|'ll) (?:be )?(?:automatically |then )?(?:closed?|lock(?:ed)?|marked|"
+    r"archived?|ignored?|removed?|deleted?|dropped|unassigned|labell?ed|stale)\b",
+    re.IGNORECASE,
+))
+
+
+@check("next-step.vague-timeline", "NXT002", Severity.WARNING,
+       channels=("email", "chat", "macro"))
 def vague_timeline(doc, options):
-    """A promise with no time: "soon", "shortly", "ASAP", "we'll get back to you".
+    """Our own promise with no time: "we'll fix it soon", "we'll get back to you".
 
     ## What it does
     Flags "soon", "shortly", "ASAP", "as soon as possible", "in a while", "at some point",
     "in due course" in a sentence where we promise something, and "we'll get back to you" (or
-    "be in touch", "follow up", "update you") with no time at all.
+    "be in touch", "follow up", "update you") with no time at all. "Right away",
+    "immediately" and "now" are times.
+
+    It judges only the agent's own commitments: a hedge about what someone else decides
+    ("hopefully soon", "fingers crossed we'll be able to add it soon", a partner's or a
+    licensor's process) is honest, not a vague promise, and what will happen *to* an issue
+    ("this issue will be closed soon if there is no activity", a stale-issue template) is a
+    warning, not a promise. Public social replies are not judged: "we'll DM you as soon as
+    possible" is how a public reply hands over, and the timeline belongs in the private
+    conversation.
 
     ## Why is this bad?
     "Soon" means an hour to the customer and a week to the queue. A definite time — even a
@@ -120,6 +282,8 @@ def vague_timeline(doc, options):
         chunk = text[s.start : s.end]
         if not any(p.search(chunk) for p in promises):
             continue
+        if HEDGED.search(chunk) or ADMINISTRATIVE.search(chunk):
+            continue
         vague = VAGUE.search(chunk)
         if vague:
             yield Hit(s.start + vague.start(), s.start + vague.end(),
@@ -127,7 +291,7 @@ def vague_timeline(doc, options):
                       ("by <day and time>",))
         else:
             back = GET_BACK.search(chunk)
-            if back and not TIME.search(chunk):
+            if back and not TIME.search(chunk) and not IMMEDIATELY.search(chunk):
                 yield Hit(s.start + back.start(), s.start + back.end(),
                           f"'{back.group()}' has no time: say when", ("by <day and time>",))
 
@@ -223,11 +387,33 @@ def _keywords(text: str) -> set[str]:
             if w.lower() not in STOP}
 
 
+#: a reply that opens with an answer: "Correct.", "Yes, …", "Not yet – …"
+ANSWER_OPENING = re.compile(
+    r"^\W*(?:yes|yep|yeah|no|nope|correct|right|exactly|absolutely|definitely|sure|of course|"
+    r"indeed|unfortunately|not (?:yet|at the moment|currently|right now)|that's right|"
+    r"that is right|it is|it's|they are|they're|we do|we don't|we are|we're not|there is|"
+    r"there isn't|there's no)\b", re.IGNORECASE)
+#: the reply says where the answer is, or that there is none yet: "no date yet, news will be
+#: on the site", "your local store can check", "we don't have that information"
+ANSWER_ELSEWHERE = re.compile(
+    r"\b(?:no (?:date|news|information|info|details|eta|update)s?(?: \w+)? (?:yet|at the moment|"
+    r"right now|to share)|(?:don't|do not) have (?:that|this|any) (?:information|info|news|"
+    r"details|date)|local (?:store|branch|shop|restaurant|team|office)|on (?:our|the) "
+    r"(?:site|website|app|blog|page)|keep an eye on)\b", re.IGNORECASE)
+#: "?!" and "!?" are exclamations, not questions
+EXCLAIMED = re.compile(r"\?\s*+!|!\s*+\?")
+
+
 @check("next-step.unanswered-question", "NXT004", Severity.WARNING, options=[
     Option("min_words", int, 10, "replies shorter than this are not judged"),
-])
+], default_enabled=False)
 def unanswered_question(doc, options):
-    """The customer asked questions and the reply addresses none of them.
+    """The customer asked questions and the reply addresses none of them (off by default).
+
+    Off by default: whether a reply answers a question is a matter of meaning, not of shared
+    words. On public social replies a blind judge agreed with few of its findings ("Correct."
+    answers a question without repeating it; "the store closes at 10 p.m." answers "what
+    time does it end?"), so it is available only when selected by its code.
 
     ## What it does
     When the customer's message (the quoted history, `--context FILE`, or the API's
@@ -252,13 +438,20 @@ def unanswered_question(doc, options):
     Express shipping is available at checkout for $9.
     ```
     """
-    asked = ([q.group() for q in QUESTION.finditer(doc.customer_text)][:8]
-             if "?" in doc.customer_text else [])
+    customer = doc.customer_text
+    asked = ([q.group() for q in QUESTION.finditer(customer)
+              if not EXCLAIMED.match(customer, q.end() - 1)][:8]
+             if "?" in customer else [])
     text = doc.prose
     if not asked or word_count(text) < options["min_words"] or "?" in text:
         return
     if any_clause(text, ("request",)) or LINK.search(doc.author_text):
         return  # asking for details or pointing to an answer counts as engaging
+    if _part_of_thread(doc.author_text) or not _english(text):
+        return  # the answer may be in the other part of a split reply
+    opening = HANDLES.sub("", text).strip()
+    if ANSWER_OPENING.match(opening) or ANSWER_ELSEWHERE.search(text) or any_step(text):
+        return  # an answer, where to find one, or a handoff (to DM, to a team)
     reply = _keywords(text)
     if any(_keywords(q) & reply for q in asked):
         return

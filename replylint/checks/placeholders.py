@@ -198,6 +198,55 @@ def _quoted(doc: Document, offset: int) -> bool:
     return doc.zone_at(offset) is ZoneKind.QUOTED
 
 
+# -- whose syntax a merge field is --------------------------------------------------------------
+
+#: a sigil right before ``{{``: another language's expression (GitHub Actions ``${{ … }}``,
+#: ``#{{ … }}``), not a helpdesk merge field
+_SIGILS = "$#%@&"
+#: how outputs of other brace languages start: Handlebars and Mustache blocks, partials and
+#: comments (``{{#if}}``, ``{{/if}}``, ``{{^x}}``, ``{{> p}}``, ``{{! c}}``, ``{{&x}}``), Go
+#: and Prometheus templates (``{{ .Title }}``, ``{{ $labels.instance }}``, ``{{ if .Draft }}``)
+_FOREIGN_OUTPUT = re.compile(r"\{\{\{?~?-?[ \t]*(?:[#/^>!&.$@~]|\w{1,20}[ \t]+[.$])")
+#: operators and calls of expression languages (Angular, Vue, GitHub Actions) that Liquid's
+#: outputs do not have
+_EXPRESSION = re.compile(r"\|\||&&|[!=<>]=|\?\.|=>|(?<!\w)[A-Za-z_]\w{0,60}[ \t]{0,10}\(")
+_STRING = re.compile(r"\"[^\"\n]*\"|'[^'\n]*'")
+#: Markdown code: fenced blocks and inline spans (a template quoted as an example)
+_CODE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})[^\n]{0,200}\n[\s\S]*?(?:^[ \t]{0,3}\1[ \t]*$|\Z)"
+                   r"|(?<!`)(`{1,3})(?!`)[^\n]{1,500}?(?<!`)\2(?!`)", re.MULTILINE)
+
+
+def foreign(doc: Document) -> list[tuple[int, int]]:
+    """Spans of a macro *without a declared vendor* that are not Liquid merge fields: outputs
+    in another template language's syntax, and anything inside Markdown code.
+
+    A macro whose vendor is unknown (an issue tracker's saved reply, a forum template) may be
+    written for any brace language; only what is broken in every one of them, or is Liquid
+    by its own marks, is the rules' to report. Outputs with expression operators (``||``,
+    ``==``, calls) count as foreign only where no ``{% … %}`` Liquid tag says the macro is
+    Liquid.
+    """
+    text = doc.text
+    liquid_tags = any(p.syntax == "liquid" and text.startswith("{%", p.start)
+                      for p in doc.placeholders)
+    code = [m.span() for m in _CODE.finditer(text)] if "`" in text or "~~~" in text else []
+    spans = list(code)
+    for p in doc.placeholders:
+        if p.syntax not in ("liquid", "malformed") or any(s <= p.start < e for s, e in code):
+            continue
+        piece = text[p.start:p.end]
+        if (p.start > 0 and text[p.start - 1] in _SIGILS) or _FOREIGN_OUTPUT.match(piece):
+            spans.append((p.start, p.end))
+        elif (not liquid_tags and piece.startswith("{{")
+              and _EXPRESSION.search(_STRING.sub("''", piece))):
+            spans.append((p.start, p.end))
+    return spans
+
+
+def _in(spans: list[tuple[int, int]], at: int) -> bool:
+    return any(s <= at < e for s, e in spans)
+
+
 # -- Liquid: parse errors and variables, through python-liquid ----------------------------------
 
 #: a unit of Liquid markup: an output or a tag (bounded, so an odd text cannot go quadratic)
@@ -245,6 +294,8 @@ def liquid_source(doc: Document, vendor: str) -> str:
     """
     blank = [(z.start, z.end) for z in doc.zones if z.kind is ZoneKind.QUOTED]
     cat = catalogs().get(vendor)
+    if cat is None:
+        blank += foreign(doc)
     for p in doc.placeholders:
         text = doc.text[p.start : p.end]
         if p.syntax in ("malformed", "helpscout") or (
@@ -509,6 +560,14 @@ def malformed(doc: Document, options: Mapping[str, Any]) -> Iterator[Hit]:
     parsed as such. Drafts are left to `placeholders.unfilled`, which reports every
     placeholder in them, broken or not.
 
+    A macro whose vendor is not declared may be written for any brace language (an issue
+    tracker's saved reply, a forum template), so only what is its helpdesk's is reported:
+    not other languages' syntax — GitHub Actions `${{ … }}`, Handlebars and Mustache
+    (`{{#if}}`, `{{/if}}`, `{{> partial}}`), Go and Prometheus templates (`{{ .Title }}`,
+    `{{ $labels.x }}`), and expression operators and calls (`{{ a || b }}`, `{{ f(x) }}`)
+    unless a `{% … %}` tag says the macro is Liquid — and not a template quoted in Markdown
+    code. With a declared vendor, every `{{ … }}` is the vendor's.
+
     ## Why is this bad?
     The helpdesk leaves a merge field it cannot read as it is, or refuses the whole macro: the
     customer gets "Hi {{ticket.requester.first_name}," or the agent gets an error in the middle
@@ -531,8 +590,9 @@ def malformed(doc: Document, options: Mapping[str, Any]) -> Iterator[Hit]:
     vendor = declared_vendor(doc, options)
     cat = catalogs().get(vendor)
     syntax = cat.syntax if cat else "liquid"
+    others = foreign(doc) if cat is None else []
     for p in doc.placeholders:
-        if _quoted(doc, p.start):
+        if _quoted(doc, p.start) or _in(others, p.start):
             continue
         text = doc.text[p.start : p.end]
         if p.syntax == "malformed":

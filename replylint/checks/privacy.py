@@ -351,7 +351,8 @@ _KEY_PIN = r"(?:pin(?: ?(?:code|number|no\.?))?|passcode|pass code)"
 _KEY_CODE = (r"(?:(?:verification|security|one[- ]time|otp|2fa|two[- ]factor|mfa|login|"
              r"log-in|sign[- ]in|access|auth|authentication|authori[sz]ation|backup|recovery|"
              r"unlock|puk)(?: ?code)|otp|puk|cvv2?|cvc2?|cvn|csc)")
-_CONNECT = (r"(?:\s{0,3}(?:is|was|will be|=|:|-|has been (?:re)?set to|(?:was |is )?"
+_CONNECT = (r"(?:\s{0,3}(?:is|was|will be|=|:|(?<=\s)[-\u2013\u2014](?=\s)|"
+            r"has been (?:re)?set to|(?:was |is )?"
             r"(?:re)?set to|changed to)\s{0,3}(?:(?:now|still|currently|just)\s{1,3})?"
             r"|\s{1,3}(?=\d))")  # "PIN 4821", "CVV 123": digits straight after the keyword
 CREDENTIAL = Prefiltered(re.compile(
@@ -367,6 +368,11 @@ CREDENTIAL = Prefiltered(re.compile(
 #: https://user:secret@host — the password part of a URL's user information
 URL_USERINFO = Prefiltered(re.compile(r"\b[a-z][a-z0-9+.-]{1,15}://[^\s:/@<>\"']{1,64}:"
                           r"(?P<v>[^\s@/<>\"']{1,128})@[\w-]", re.IGNORECASE))
+#: web addresses and paths, where "password" is a word of a help article's slug
+_ADDRESS_SPAN = re.compile(
+    r"\b[a-z][a-z0-9+.-]{1,15}://[^\s<>\"']{1,2000}|\bwww\.[^\s<>\"']{1,2000}"
+    r"|\b[\w-]{1,63}(?:\.[\w-]{1,63}){0,8}\.[a-z]{2,24}/[^\s<>\"']{0,2000}"
+    r"|(?<![^\s(\[<\"'])/[\w.~%-]{1,200}/[^\s<>\"']{0,2000}", re.IGNORECASE)
 _TRAILING = ".,;:!?)]}>"
 _HYPHENATED_WORDS = re.compile(r"[A-Za-z]{1,30}(?:[-'][A-Za-z]{1,30}){1,8}")
 _MASKED = re.compile(r"[*\u2022xX#.\-_]+")
@@ -414,6 +420,14 @@ def credential(doc: Document, options) -> Iterator[Hit]:
     and fill-ins (`[PASSWORD]`) are skipped, and so are tokens with a known key format,
     which `privacy.api-key` reports.
 
+    Only a value counts, never the word: "password" or "PIN" inside a link or path
+    (`https://help.example.com/articles/password-reset2`, `example.com/account/pin-4821`) or
+    inside a slug or identifier (`reset-your-password-form`, `user_pin`) names a topic, not a
+    secret, and prose about passwords ("reset your password", "the password you chose") has
+    no value. A dash between the word and a value counts only with spaces around it
+    ("password – Harbor-2291x"). In a link, only a query parameter (`?password=…`) is a
+    value.
+
     One-time codes are flagged too: an agent never needs to know a customer's code, and
     reading one out is what an impostor asks for — send the customer to the sign-in page,
     which sends the code itself.
@@ -434,7 +448,24 @@ def credential(doc: Document, options) -> Iterator[Hit]:
     ```
     """
     text = doc.author_text
+    addresses: tuple[list[int], list[int]] | None = None  # found when a match first needs it
+
+    def in_address(at: int) -> bool:
+        nonlocal addresses
+        if addresses is None:
+            spans = [a.span() for a in _ADDRESS_SPAN.finditer(text)]
+            addresses = [s for s, _ in spans], [e for _, e in spans]
+        return _inside(addresses, at)
+
     for m in CREDENTIAL.finditer(text):
+        key = next(k for k in ("pw", "pin", "code") if m.group(k) is not None)
+        at = m.start(key)
+        if (at > 0 and (text[at - 1] in "/\\_.=" or (text[at - 1] == "-" and at > 1
+                                                       and text[at - 2].isalnum()))):
+            continue  # a word of a slug or an identifier: "reset-your-password", "user_pin"
+        if in_address(at) and not (text[at - 1] in "?&" and (m.group("connect") or "")
+                                   .strip() == "="):
+            continue  # "…/articles/password-reset": a link names the topic, not a secret
         quoted = m.group("qv") is not None
         start, end = m.span("qv") if quoted else m.span("v")
         value = text[start:end]
@@ -529,10 +560,12 @@ NAMED_SECRET = Prefiltered(re.compile(
     r"(?P<v>[A-Za-z0-9+/_.=-]{16,512})", re.IGNORECASE))
 #: a stand-alone token that could be random: base64/base62 characters, 20 or more
 TOKEN = re.compile(r"(?<![A-Za-z0-9+/_=.@-])[A-Za-z0-9+/_-]{20,512}={0,2}(?![A-Za-z0-9+/_=@-])")
-#: stretches that carry opaque ids but no entropy-checked secret: URLs, emails, data URIs
+#: stretches that carry opaque ids but no entropy-checked secret: URLs of any scheme
+#: (``upload://…``, ``s3://…`` name files), emails, data URIs
 _OPAQUE = re.compile(
-    r"\b(?:https?://|ftp://|www\.)[^\s<>\"']{1,2000}|data:[\w/+.-]{1,60};base64,[A-Za-z0-9+/=]"
-    r"{1,100000}|[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}", re.IGNORECASE)
+    r"\b(?:[a-z][a-z0-9+.-]{1,15}://|www\.)[^\s<>\"']{1,2000}"
+    r"|data:[\w/+.-]{1,60};base64,[A-Za-z0-9+/=]{1,100000}"
+    r"|[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}", re.IGNORECASE)
 #: keys that are public by design (Stripe publishable keys go in web pages)
 PUBLIC_KEY = re.compile(r"pk_(?:live|test)_[A-Za-z0-9]{16,247}")
 STRIPE_TEST = re.compile(r"(?:sk|rk)_test_[A-Za-z0-9]{16,247}")
@@ -611,7 +644,8 @@ def api_key(doc: Document, options) -> Iterator[Hit]:
       digits, has a character entropy of at least `entropy_threshold` bits and is not made of
       words.
 
-    Left alone: tokens inside URLs other than the credential parameters above (video ids,
+    Left alone: tokens inside URLs of any scheme (`https://`, `upload://`, `s3://`) other
+    than the credential parameters above (video ids,
     short links and tracking parameters look random but are not secrets), email addresses,
     `data:` images, and identifiers written in one case — order numbers, tracking numbers
     (UPS `1Z…`, USPS, FedEx, DHL), product keys, UUIDs and git commit hashes — unless they are

@@ -1,13 +1,16 @@
 """The ``structure`` family: the parts of an email a customer expects, in their place.
 
-These rules judge email-shaped replies: a one-line chat or social reply (under ``min_lines``
-lines) has other conventions and is left alone.
+The ceremony rules (greeting, sign-off, closing line, signature) judge the ``email`` channel
+only: a chat turn or a public social reply has other conventions, and a macro is a fragment the
+helpdesk wraps in its own greeting and signature (set ``channel = "email"`` for macros that hold
+whole replies). Even in email, a reply under ``min_lines`` lines is left alone.
 """
 
 from __future__ import annotations
 
 import re
 
+from ..channel import AGENT_TAG, EMAIL_ONLY, THREAD_MARKER, signed_with_tag
 from ..hookspecs import hookimpl
 from ..model import Hit, Option, Severity, ZoneKind, check
 from ..readability import sentences, sentences_in
@@ -21,18 +24,12 @@ def _email_shaped(doc, options) -> bool:
     return sum(1 for line in doc.author_text.splitlines() if line.strip()) >= options["min_lines"]
 
 
-# Social-care replies sign with a tag instead of a sign-off: "^Sahil", "-AD", "~Braden", "/SO".
-AGENT_TAG = re.compile(r"(?:^|\s)(?:[\^~*/_]|-\s?)[A-Z][\w.]{0,15}\s*$")
 GREETS = re.compile(r"^\W*(?:hi|hello|hey|dear|good (?:morning|afternoon|evening)|greetings|"
                     r"howdy|hiya)\b", re.IGNORECASE)
 
 
-# "2/2": a later part of a multi-part reply, greeted in its first part.
-CONTINUATION = re.compile(r"^\W*\(?[2-9]/[2-9]\)?(?!\d)")
-
-
 def _signed(doc) -> bool:
-    return bool(_zones(doc, ZoneKind.CLOSING)) or bool(AGENT_TAG.search(doc.author_text.rstrip()))
+    return bool(_zones(doc, ZoneKind.CLOSING)) or bool(signed_with_tag(doc.author_text))
 
 
 def _greeted(doc) -> bool:
@@ -50,7 +47,8 @@ def _zones(doc, kind: ZoneKind):
     return [z for z in doc.zones if z.kind is kind]
 
 
-@check("structure.missing-greeting", "STR001", Severity.WARNING, options=[LINES])
+@check("structure.missing-greeting", "STR001", Severity.WARNING, options=[LINES],
+       channels=EMAIL_ONLY)
 def missing_greeting(doc, options):
     """The reply starts without a greeting.
 
@@ -80,7 +78,7 @@ def missing_greeting(doc, options):
     Sam
     ```
     """
-    if not _email_shaped(doc, options) or _greeted(doc) or CONTINUATION.match(doc.prose):
+    if not _email_shaped(doc, options) or _greeted(doc) or THREAD_MARKER.match(doc.prose.lstrip()):
         return
     start, end = _first_words(doc)
     if end > start:
@@ -96,7 +94,7 @@ IMPERSONAL = re.compile(
 )
 
 
-@check("structure.impersonal-greeting", "STR002", Severity.SUGGESTION)
+@check("structure.impersonal-greeting", "STR002", Severity.SUGGESTION, channels=EMAIL_ONLY)
 def impersonal_greeting(doc, options):
     """The greeting does not use the customer's name.
 
@@ -128,7 +126,8 @@ def impersonal_greeting(doc, options):
                       ("Hi {name},",))
 
 
-@check("structure.missing-sign-off", "STR003", Severity.WARNING, options=[LINES])
+@check("structure.missing-sign-off", "STR003", Severity.WARNING, options=[LINES],
+       channels=EMAIL_ONLY)
 def missing_sign_off(doc, options):
     """The reply ends without a sign-off and name.
 
@@ -178,7 +177,8 @@ COURTESY = re.compile(
 )
 
 
-@check("structure.missing-closing-line", "STR004", Severity.SUGGESTION, options=[LINES])
+@check("structure.missing-closing-line", "STR004", Severity.SUGGESTION, options=[LINES],
+       channels=EMAIL_ONLY)
 def missing_closing_line(doc, options):
     """The body ends on business, with no closing line before the sign-off.
 
@@ -268,7 +268,7 @@ def abrupt_ending(doc, options):
 
 
 @check("structure.missing-signature", "STR006", Severity.WARNING, default_enabled=False,
-       kinds=("draft",))
+       kinds=("draft",), channels=EMAIL_ONLY)
 def missing_signature(doc, options):
     """The draft has no signature block (off by default).
 

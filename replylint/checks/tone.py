@@ -4,18 +4,109 @@ from __future__ import annotations
 
 import re
 
+from .. import lexicon
+from ..channel import signed_with_tag
 from ..hookspecs import hookimpl
 from ..model import Hit, Metric, Option, Severity, check
 from ..phrasescan import Prefiltered
-from .phrasebook import Entry, phrase_check
+from .phrasebook import PHRASE_OPTIONS, Entry, compile_entries, phrase_check, phrase_hits
 
 CAN_DO = "Say what you can do instead"
 
+# The exchange's mood, from the customer's message: "tense" (upset), "positive" (warm or
+# playful: thanks, praise, a smiley), "calm", or None when there is no customer message.
+POSITIVE = re.compile(
+    r"(?<![\w'])(?:thanks?|thank you|thx|ty|love|loved|great|awesome|amazing|brilliant|clever|"
+    r"congrat\w*|yay|woo+|haha\w*|hehe\w*|lol|lmao|cheers|appreciate\w*|happy|glad|"
+    r"excited|can't wait|fantastic|perfect|cool|nice|wonderful)(?![\w'])"
+    r"|[:;=]-?[)DpP](?!\w)|[\U0001F600-\U0001F60F\U0001F617-\U0001F61D\U0001F642\U0001F643"
+    r"\U0001F60A\U0001F970\U0001F973\U0001F917\U0001F923\U0001F389\U0001F44D\u2764"
+    r"\U0001F493-\U0001F49F\U0001F618\U0001F64C\U0001F44F]",
+    re.IGNORECASE)
+#: playful wording in the reply itself: a smiley or emoji, a shrug, laughter, "noooo"
+PLAYFUL = re.compile(
+    r"[:;=]-?[)DpP(](?!\w)|[\U0001F300-\U0001FAFF\u2600-\u27BF]|\u00af\\_|"
+    r"(?<![\w'])(?:ha(?:ha)+|he(?:he)+|lol|lmao|yay|woo+|oh no+|\w*([a-z])\1{3,}\w*)(?![\w'])",
+    re.IGNORECASE)
+
+
+def mood(doc) -> str | None:
+    """How the customer's message reads: tense, positive, calm, or None without one."""
+    customer = plain(doc.customer_text or "")
+    if not customer.strip():
+        return None
+    from .empathy import STRONG_RE, upset_cues
+
+    score, _ = upset_cues(customer)
+    if score >= 2 or STRONG_RE.search(customer):
+        return "tense"
+    return "positive" if POSITIVE.search(customer) else "calm"
+
+
+#: the customer reports something wrong or missing (a "No problem" to them jars)
+REPORTS_PROBLEM = re.compile(
+    r"(?<![\w'])(?:not|no longer|never|nothing|missing|broken|error\w*|issues?|problems?|wrong|"
+    r"fail\w*|crash\w*|lost|stuck|still|where(?:'s| is| are)|won't|can't|cannot|unable|"
+    r"locked|charged|delay\w*|late|bug\w*|glitch\w*|help)(?![\w'])|n't(?![\w'])",
+    re.IGNORECASE)
+#: a way forward: what the customer can do, what we will do, or where to go (a link)
+WAY_FORWARD = re.compile(
+    r"(?<![\w'])(?:you (?:can|could|may|might|'ll|will|would|'d)(?: also| still| just)? "
+    r"(?:need to |want to |be able to |have to )?\w+"
+    r"|please (?:\w+ )?(?:call|contact|reach|visit|see|check|try|send|dm|message|open|file|"
+    r"follow|refer|ask|let|submit|provide|share|use|head|go|click|tap|email|chat|give|update|"
+    r"reinstall|restart)"
+    r"|(?:we|I)(?:'ll| will| would be (?:happy|glad) to| can (?!not)| could| are happy to|"
+    r" am happy to|'d be (?:happy|glad) to|'re happy to|'m happy to|'d love to| would love to)"
+    r"|let (?:us|me) know|let me (?:check|find|look|see|ask)|what (?:we|I) can do|instead|"
+    r"alternatively|here(?:'s| is) (?:how|what)|reach (?:out|us)|contact (?:us|our|the)|"
+    r"send us|DM us|(?<![\w'])try\b|check out|refer to|feel free|once (?:we|I)|if you (?:want|"
+    r"would like|need)|is available|are available|(?:we|I) (?:recommend|suggest))(?![\w'])",
+    re.IGNORECASE)
+URL = re.compile(r"https?://|www\.|\]\(")
+#: a sentence that opens with an instruction: "Unplug the router.", "Wait 2 min then…"
+INSTRUCTION = re.compile(
+    r"(?:^|[.!?:]\s+|\n\s*)(?:(?:first|then|next|now|also),? )?(?:click|tap|go|open|restart|"
+    r"reboot|reinstall|log|sign|update|follow|select|type|enter|visit|clear|reset|download|"
+    r"install|delete|remove|change|use|try|press|turn|switch|reply|send|fill|check|unplug|plug|"
+    r"wait|power|hold|call|contact|see|refer|head|make sure|look|give|ask|dm|message|email|"
+    r"let|feel free|disable|enable|uninstall|connect|disconnect|search|submit|provide|share|"
+    r"attach|run)\b", re.IGNORECASE)
+
+
+def plain(text: str) -> str:
+    """``text`` with typographic apostrophes made plain (same length)."""
+    return text.replace("\u2019", "'")
+
+
+def offers_way_forward(doc) -> bool:
+    """The reply says what the customer can do, what we will do, or links somewhere."""
+    prose = plain(doc.prose)
+    return bool(WAY_FORWARD.search(prose) or INSTRUCTION.search(prose.strip())
+                or URL.search(doc.author_text))
+
+
+# "We can't wait", "I can't believe it either", "doesn't mean we can't be there for you":
+# enthusiasm and sympathy, not refusals.
+REFUSAL_IDIOM_AFTER = re.compile(
+    r"\s+(?:wait|believe|imagine|thank|stress|emphasi[sz]e|recommend|help but|be (?:happier|"
+    r"more|prouder)|get enough|go wrong|beat|complain|argue|tell you how)\b", re.IGNORECASE)
+REFUSAL_IDIOM_BEFORE = re.compile(
+    r"(?:doesn't|does not|don't|do not|not|never) (?:mean|say) (?:that )?\s*$", re.IGNORECASE)
+#: what may stand before the first word of a sentence (besides white space and a line break)
+SENTENCE_OPENERS = ".!?:;,\u2013\u2014-"
+
+
+def _opens_sentence(text: str, pos: int) -> bool:
+    """Whether ``pos`` starts a sentence: only white space before it since the text's start,
+    a line break or one of ``SENTENCE_OPENERS``."""
+    before = text[:pos]
+    stripped = before.rstrip()
+    return not stripped or stripped[-1] in SENTENCE_OPENERS or "\n" in before[len(stripped):]
+
 NEGATIVE = [
-    Entry(r"unfortunately", "'{match}' opens with bad news: lead with what you can do",
-          ("What I can do is",)),
     Entry(r"(?:we|I) (?:can't|cannot|can not|am unable to|are unable to|aren't able to|"
-          r"am not able to|are not able to|won't be able to)",
+          r"am not able to|are not able to|won't be able to)|(?:we're|I'm) (?:unable|not able) to",
           f"'{{match}}' frames the reply around a refusal. {CAN_DO}",
           ("What we can do is", "Here's what I can do:")),
     Entry(r"(?:it's|it is|that's|that is|this is) (?:not possible|impossible)",
@@ -30,10 +121,31 @@ NEGATIVE = [
     Entry(r"no problem", "'{match}' suggests there could have been one",
           ("You're welcome", "Happy to help", "My pleasure")),
 ]
+_NO_PROBLEM = len(NEGATIVE) - 1
+_NEGATIVE_TABLE = compile_entries(NEGATIVE)
+
+
+def _fine_negative(doc, m: re.Match[str]) -> bool:
+    """A match of NEGATIVE that is not negative framing here (see negative_language)."""
+    if m.lastgroup is None:
+        return False  # the user's own ``extra`` phrases are always flagged
+    text = plain(doc.prose)
+    if int(m.lastgroup[1:]) == _NO_PROBLEM:
+        if not _opens_sentence(text, m.start()):
+            return True  # "there is no problem with your account" is a fact
+        customer = plain(doc.customer_text or "")
+        return bool(customer.strip() and not REPORTS_PROBLEM.search(customer))
+    if REFUSAL_IDIOM_AFTER.match(text, m.end()) or REFUSAL_IDIOM_BEFORE.search(text[:m.start()]):
+        return True
+    return offers_way_forward(doc)
+
 
 BLAME = [
     Entry(r"you (?:failed|forgot|neglected) to", "'{match}' blames the customer"),
-    Entry(r"you should(?: not|n't)? have(?! (?:received|gotten|got|been)\b)",
+    # "you should have" + something the customer failed to do is blame; + a state or a
+    # receipt ("you should have a reference number", "…the paid plan", "…received") is an
+    # expectation about their account
+    Entry(r"you should(?: not|n't)? have|you should've|you shouldn't've",
           "'{match}' blames the customer for the past",
           ("Next time, you can",)),
     Entry(r"you (?:didn't|did not|must not have|must have not) (?:read|follow|see|check)",
@@ -71,6 +183,11 @@ MINIMISER = Prefiltered(re.compile(
     rf"|\byou(?: can| could|'ll| will| should| may)? (just|simply) (?={_STEP})",
     re.IGNORECASE | re.MULTILINE,
 ))
+#: the customer says they tried, failed or are stuck
+STRUGGLE = re.compile(
+    r"(?<![\w'])(?:tried|trying|try|can't|cannot|couldn't|unable|stuck|confus\w*|lost|"
+    r"doesn't|does not|didn't|won't|not working|no luck|still|again|help|hard|difficult|"
+    r"figure out)(?![\w'])", re.IGNORECASE)
 CLEARLY = Prefiltered(re.compile(
     r"(?:^|(?<=[.!?]\s)|(?<=\n))[ \t]*(clearly),|\b(clearly) (?:stated|"
     r"explained|mentioned|says|said|written)\b|\b(whatever)(?=[.!]*(?:\s*$|\s+(?-i:[A-Z])))",
@@ -92,39 +209,62 @@ RULES = [
           "'{match}' gives up on the customer: offer an alternative or a next step"),
     Entry(r"(?:it's|it is) (?:out of|beyond) (?:my|our) (?:hands|control)",
           "'{match}' gives up on the customer: offer an alternative or a next step"),
-    Entry(r"I (?:just )?work here|I don't make the (?:rules|policy)|those are the rules",
+    Entry(r"I (?:just )?work here|I don't make the (?:rules|policy)",
+          "'{match}' distances you from the company the customer is talking to"),
+    Entry(r"(?:those|these|the) are the rules|rules are rules",
           "'{match}' distances you from the company the customer is talking to"),
 ]
 
 
-@phrase_check("tone.negative-language", "TON001", Severity.SUGGESTION, NEGATIVE,
-              extra_message="'{match}' is negative framing: say what you can do")
+@check("tone.negative-language", "TON001", Severity.SUGGESTION, options=PHRASE_OPTIONS)
 def negative_language(doc, options):
-    """Negative framing: the reply says what can't be done instead of what can.
+    """Negative framing: a refusal or a shrug with no way forward.
 
     ## What it does
-    Flags "unfortunately", "we can't", "unable to", "impossible", "that's not possible",
-    "we don't offer", "I don't know", "I'm not sure" and "no problem" in the author's text.
+    Flags "we can't", "we're unable to", "impossible", "that's not possible", "we don't
+    offer", "I don't know" and "I'm not sure" when the reply offers no way forward — nothing
+    the customer can do, nothing we will do, no link or contact — and "No problem" opening a
+    sentence to a customer who reported a problem (or when there is no customer message).
+
+    Not flagged: a refusal followed (or preceded) by what the customer can do ("We can't
+    access your account here; please call…", "I cannot reproduce this: could you share a
+    repro?"); idioms of enthusiasm or sympathy ("we can't wait", "I can't believe it
+    either"); and "unfortunately", which softens bad news that is the honest answer.
 
     ## Why is this bad?
-    Customers remember the refusal, not the workaround that follows it. Positive scripting —
-    leading with what you *can* do — keeps the same facts and lowers the temperature.
+    Customers remember the refusal, not the workaround that follows it — and a refusal with
+    no workaround leaves them stuck. Positive scripting, leading with what you *can* do,
+    keeps the same facts and lowers the temperature.
 
     ## Example
     ```text
-    Unfortunately we can't refund digital purchases. No problem if you have other questions!
+    We're sorry, we can't help with that booking.
     ```
 
     ## Use instead
     ```text
-    What I can do is add a credit for the full amount to your account today. You're welcome to
-    write back with any other questions.
+    That booking is handled by our holidays team: they can change it on 0800 123 456, and
+    I've sent them your details so you won't need to repeat them.
     ```
     """
+    yield from phrase_hits(doc, _NEGATIVE_TABLE, NEGATIVE, options,
+                           "'{match}' is negative framing: say what you can do",
+                           skip=lambda m: _fine_negative(doc, m))
 
 
-@phrase_check("tone.blame", "TON002", Severity.WARNING, BLAME,
-              extra_message="'{match}' blames the customer")
+_SHOULD_HAVE = 1
+_BLAME_TABLE = compile_entries(BLAME)
+#: after "you should have": a past participle of something the customer did (or failed to)
+FAILED_ACTION = re.compile(
+    r"(?<!\s)\s++(?:(?:already|just|first|maybe|probably|really|at least) )?(?!(?:received|gotten|"
+    r"got|been|seen|heard|noticed|had|needed|wanted|(?:un)?limited|dedicated|advanced|detailed|"
+    r"extended|combined|unrestricted|registered|verified|connected|linked)\b)"
+    r"(?:\w+ed|read|done|known|told|sent|written|taken|given|made|gone|chosen|bought|kept|"
+    r"left|paid|brought|thought|put|set|run|said|spoken|asked|shown|understood|come|"
+    r"rung|hung|won|lost|hit|shut|cut|quit)\b", re.IGNORECASE)
+
+
+@check("tone.blame", "TON002", Severity.WARNING, options=PHRASE_OPTIONS)
 def blame(doc, options):
     """Blame: the reply makes the customer at fault.
 
@@ -146,7 +286,19 @@ def blame(doc, options):
     ```text
     The account is waiting for an email confirmation: I've sent a new link to you just now.
     ```
+
+    "You should have" is blame only before something the customer failed to do ("you should
+    have read the terms"); before a state or a receipt ("you should have a reference number",
+    "you should have the paid plan", "you should have received an email") it tells them what
+    to expect, and is not flagged.
     """
+
+    def expectation(m: re.Match[str]) -> bool:
+        return (m.lastgroup is not None and int(m.lastgroup[1:]) == _SHOULD_HAVE
+                and not FAILED_ACTION.match(plain(doc.prose), m.end()))
+
+    yield from phrase_hits(doc, _BLAME_TABLE, BLAME, options, "'{match}' blames the customer",
+                           skip=expectation)
 
 
 @phrase_check("tone.condescending", "TON003", Severity.WARNING, CONDESCENDING,
@@ -157,7 +309,9 @@ def condescending(doc, options):
     ## What it does
     Flags "obviously", "clearly" used to scold ("as clearly stated"), "simply" and "just" as
     minimisers ("you can just…", "Just click…"), "as you should know", "calm down", "it's
-    easy", and a dismissive "whatever".
+    easy", and a dismissive "whatever". The minimisers are not flagged when the customer's
+    message is calm and says nothing of trying or being stuck ("Just tap Share" to someone
+    who only asked where the button is).
 
     ## Why is this bad?
     A customer who writes in has already found it hard. Words that call the task easy or the
@@ -174,8 +328,13 @@ def condescending(doc, options):
     ```
     """
     allow = {a.lower() for a in options["allow"]}
+    # "Just tap Share" to a calm customer who only asked how is casual wording; to one who
+    # says they tried, are stuck or are upset, it calls their trouble trivial
+    calm = mood(doc) in ("calm", "positive") and not STRUGGLE.search(plain(doc.customer_text))
     for regex, why in ((MINIMISER, "minimises the task: if it were simple, they would not have "
                         "asked"), (CLEARLY, "talks down to the customer")):
+        if regex is MINIMISER and calm:
+            continue
         for m in regex.finditer(doc.prose):
             group = next((g for g in range(1, regex.groups + 1) if m.group(g)), 0)
             start, end = m.span(group)
@@ -183,8 +342,33 @@ def condescending(doc, options):
                 yield Hit(start, end, f"'{doc.text[start:end]}' {why}")
 
 
-@phrase_check("tone.hiding-behind-rules", "TON004", Severity.WARNING, RULES,
-              extra_message="'{match}' hides behind the rules")
+#: entries of RULES that are fine when the reply explains what the customer can do next
+_RULES_WITH_WAY = frozenset({0, 1, 3})
+_RULES_PLAYFUL = len(RULES) - 1
+_RULES_TABLE = compile_entries(RULES)
+
+
+def _fine_rules(doc, m: re.Match[str]) -> bool:
+    if m.lastgroup is None:
+        return False
+    entry = int(m.lastgroup[1:])
+    if entry == _RULES_PLAYFUL:
+        # "Rules are rules 😉" about a promotion is a brand's playful voice, not a wall
+        start = max(doc.prose.rfind(".", 0, m.start()), doc.prose.rfind("\n", 0, m.start()))
+        end = len(doc.prose)
+        for mark in ".\n?":
+            i = doc.prose.find(mark, m.end())
+            if i != -1:
+                end = min(end, i)
+        return bool(PLAYFUL.search(doc.prose, start + 1, end + 80)) or mood(doc) == "positive"
+    return entry in _RULES_WITH_WAY and bool(REASON.search(doc.prose)) and offers_way_forward(doc)
+
+
+REASON = re.compile(r"(?<![\w'])(?:because|since|so that|due to|to protect|for (?:your )?"
+                    r"(?:security|safety|privacy)|without)(?![\w'])", re.IGNORECASE)
+
+
+@check("tone.hiding-behind-rules", "TON004", Severity.WARNING, options=PHRASE_OPTIONS)
 def hiding_behind_rules(doc, options):
     """Us versus them: the reply hides behind policy, systems or departments.
 
@@ -206,18 +390,56 @@ def hiding_behind_rules(doc, options):
     We can't reopen orders after 30 days because the stock is released; what I can do is
     place a new order at the original price, and our returns team will confirm it by Friday.
     ```
+
+    "Our policy…" and "the system won't let me" are not flagged when the reply also gives the
+    reason and what the customer can do next — that is the explanation this rule asks for; a
+    playful "rules are rules 😉" in a happy exchange is brand voice, not a wall.
     """
+    yield from phrase_hits(doc, _RULES_TABLE, RULES, options, "'{match}' hides behind the rules",
+                           skip=lambda m: _fine_rules(doc, m))
 
 
-EMPHASIS = frozenset(
-    "NOT NEVER PLEASE MUST ALWAYS NOW IMMEDIATELY DO DON'T DONT ONLY ALL ANY NO URGENT "
-    "IMPORTANT WARNING STOP VERY REALLY".split()
+#: capitals that raise the voice at the reader: "do NOT", "NEVER", "you MUST"
+DIRECTIVE = frozenset(
+    "NOT NEVER PLEASE MUST ALWAYS NOW IMMEDIATELY DO DON'T DONT NO STOP".split()
 )
+#: capitals that intensify: shouting in an instruction ("read ALL the steps"), brand
+#: enthusiasm elsewhere ("the best service at ALL times!")
+INTENSIFIER = frozenset("ONLY ALL ANY VERY REALLY".split())
+EMPHASIS = DIRECTIVE | INTENSIFIER | frozenset("URGENT IMPORTANT WARNING".split())
 CAPS_WORD = Prefiltered(re.compile(r"(?<![\w'])[A-Z][A-Z']*[A-Z](?![\w'])"))
 PUNCT = re.compile(r"[!?]*(?:!!|\?\?|\?!|!\?)[!?]*")
 CHEERFUL = Prefiltered(re.compile(
     r"\b(?:thanks?|thank you|congrat\w*|welcome|glad|happy|great|awesome|"
     r"love|enjoy|yay|woo+)\b", re.IGNORECASE))
+#: a word in capitals that names a thing on the screen or the box: "press the HOME button",
+#: "your XFINITY HD service", "select SETTINGS"
+LABEL_BEFORE = re.compile(
+    r"(?:\b(?:press|tap|click|select|choose|hit|push|type|enter|says|reads|shows|"
+    r"displays|labell?ed|marked|called|named|set to|switch to)\s+(?:the\s+|on\s+)?"
+    r"|[\"'\u201c\u2018>])$",
+    re.IGNORECASE)
+LABEL_AFTER = re.compile(
+    r"^[\"'\u201d\u2019]|^\s+(?:button|key|tab|menu|option|icon|light|mode|screen|setting|"
+    r"settings|field|link|label|channel|plan|package|box|app|service|account|network|card|"
+    r"remote|device|router|modem|store|rewards?|points|code|folder|file|page|section)s?\b",
+    re.IGNORECASE)
+#: a request or instruction: where capitals land on the reader
+REQUEST = re.compile(
+    r"(?<![\w'])(?:please|you (?:must|need|should|have to|'ll need)|make sure|be sure|"
+    rf"remember)(?![\w'])|^\W*{_STEP}", re.IGNORECASE)
+#: markup that makes a status label: **CLOSED**, __DONE__, # DELETED, [WONTFIX]
+MARKUP_LABEL = re.compile(r"\*\*[^*\n]+\*\*|__[^_\n]+__|^[ \t]*#{1,6}[ \t].*$|\[[^\[\]\n]*+\](?!\()",
+                          re.MULTILINE)
+#: a word rarer than this (Zipf) is a name, not an English word said loudly: XFINITY, README
+NAME_ZIPF = 3.0
+
+
+def _sentence(text: str, start: int, end: int) -> str:
+    """The sentence around text[start:end]."""
+    left = max(text.rfind(c, 0, start) for c in ".!?\n")
+    right = [i for i in (text.find(c, end) for c in ".!?\n") if i != -1]
+    return text[left + 1:min(right) if right else len(text)]
 
 
 @check("tone.shouting", "TON005", Severity.WARNING, options=[
@@ -225,12 +447,20 @@ CHEERFUL = Prefiltered(re.compile(
     Option("allow", list, [], "all-caps words that are fine (product names, acronyms)"),
 ])
 def shouting(doc, options):
-    """Shouting: runs of capitals, "!!" and "???".
+    """Shouting: capitals for emphasis at the customer, and "!!" or "???" in a tense exchange.
 
     ## What it does
     Flags emphasis written in capitals — a run of two or more all-caps words, or a single one
     that is an emphasis word ("NOT", "NEVER", "PLEASE") or longer than an acronym — and runs of
     "!!", "???", "?!". Acronyms (`PDF`, `IMEI`) and words in `allow` are fine.
+
+    Not shouting, and not flagged: the agent's sign-off initials ("^DO", "-GO"); names and
+    labels written in capitals as they appear on the device or the brand ("XFINITY", "press
+    the HOME button", words too rare to be English said loudly); status labels in markup
+    ("**CLOSED**", "# DELETED", "[WONTFIX]"); an intensifier like "at ALL times" outside a
+    request; capitals and "!!!" as banter in a happy exchange; and "!!" when the customer's
+    message is calm — it is enthusiasm unless the exchange is tense. Capitals that tell the
+    customer what to do ("do NOT cross post") are flagged whatever the mood.
 
     ## Why is this bad?
     In writing, capitals and stacked punctuation read as raised voices; to an upset customer
@@ -249,28 +479,63 @@ def shouting(doc, options):
     text = doc.prose
     allow = {a.upper() for a in options["allow"]}
     short = options["acronym_length"]
+    exchange = mood(doc)
+    tag = signed_with_tag(text)
+    tag_start = tag.start() if tag else len(text)
+    labels = [m.span() for m in MARKUP_LABEL.finditer(text)]
+    words = list(CAPS_WORD.finditer(text))
+    common = lexicon.zipf({m.group().replace("'", "") for m in words
+                           if len(m.group()) > short and m.group() not in EMPHASIS})
+
+    def quiet(m: re.Match[str]) -> bool:
+        """Not a raised voice: allowed, the agent's tag, a markup label, a name, a label."""
+        word = m.group()
+        if word in allow or m.start() >= tag_start:
+            return True
+        if any(a <= m.start() < b for a, b in labels):
+            return True
+        rare = common.get(word.replace("'", ""), 0) < NAME_ZIPF
+        return len(word) > short and word not in EMPHASIS and rare
+
+    def loud(m: re.Match[str]) -> bool:
+        """Emphasis: a directive, a long English word, an intensifier in a request."""
+        word = m.group()
+        if word in INTENSIFIER:
+            return bool(REQUEST.search(_sentence(text, m.start(), m.end()).lstrip()))
+        return word in EMPHASIS or len(word) > short
+
+    def flush(run: list[re.Match[str]]):
+        if not run:
+            return
+        a, b = run[0].start(), run[-1].end()
+        if LABEL_BEFORE.search(text[max(0, a - 30):a]) or LABEL_AFTER.search(text[b:b + 30]):
+            return  # "press the HOME button", "your XFINITY HD service"
+        directive = any(m.group() in DIRECTIVE for m in run)
+        if exchange == "positive" and not directive:
+            return  # "WE DEMAND A RE-TASTE!" as banter with a happy customer
+        if len(run) >= 2 and any(loud(m) for m in run):
+            yield Hit(a, b, f"'{text[a:b]}' is written in capitals, which reads as shouting")
+        elif len(run) == 1 and loud(run[0]):
+            yield Hit(a, b, f"'{run[0].group()}' in capitals reads as shouting: use plain words "
+                      "for emphasis")
+
     run: list[re.Match[str]] = []
-
-    def flush():
-        loud = [m for m in run if m.group() not in allow]
-        if len(loud) >= 2 and any(len(m.group()) > short or m.group() in EMPHASIS for m in loud):
-            yield Hit(loud[0].start(), loud[-1].end(), f"'{text[loud[0].start():loud[-1].end()]}'"
-                      " is written in capitals, which reads as shouting")
-        elif len(loud) == 1:
-            word = loud[0].group()
-            if word in EMPHASIS or (len(word) > short and word not in allow):
-                yield Hit(loud[0].start(), loud[0].end(),
-                          f"'{word}' in capitals reads as shouting: use plain words for emphasis")
-
-    for m in CAPS_WORD.finditer(text):
+    for m in words:
+        if quiet(m):
+            yield from flush(run)
+            run = []
+            continue
         if run and text[run[-1].end():m.start()].strip(" ,"):
-            yield from flush()
+            yield from flush(run)
             run = []
         run.append(m)
-    yield from flush()
+    yield from flush(run)
     for m in PUNCT.finditer(text):
+        exclaims = set(m.group()) == {"!"}
+        if exclaims and exchange in ("calm", "positive"):
+            continue  # "Help has arrived!!" to a calm customer is enthusiasm
         sentence = text[max(0, m.start() - 60):m.start()].rsplit(".", 1)[-1]
-        if m.group() == "!!" and CHEERFUL.search(sentence):
+        if exclaims and CHEERFUL.search(sentence):
             continue  # "Thanks so much!!" is enthusiasm, not a raised voice
         yield Hit(m.start(), m.end(), f"'{m.group()}' reads as shouting or exasperation")
 
@@ -327,18 +592,60 @@ THANKS = Prefiltered(re.compile(
     r"\b(?:thank|thanks|thx|appreciate[sd]?|grateful|gratitude|kudos)\b",
     re.IGNORECASE))
 WORD = re.compile(r"\b\w[\w'\u2019-]*")
+#: the reply is already warm: an apology, "glad to help", "we'd love to"
+WARM = re.compile(
+    r"(?<![\w'])(?:sorry|apolog\w*|glad|happy to|pleasure|love to|we'd love|welcome|"
+    r"great (?:question|idea|catch|find)|nice (?:catch|find|work))(?![\w'])", re.IGNORECASE)
+#: replies where thanks does not belong: moderation and code-of-conduct warnings, closing or
+#: locking notices, automated reminders, redirects elsewhere, refusals
+NOT_OWED = re.compile(
+    r"(?<![\w'])(?:clos(?:ed|e|ing) (?:this|the|your) (?:issue|topic|thread|ticket|pull request|"
+    r"PR|post)|(?:this|the|your) (?:issue|topic|thread|ticket|post) (?:is|was|has been|will be) "
+    r"(?:closed|locked|deleted|removed|marked)|code of conduct|suspen\w+|ban(?:ned)?|"
+    r"time ?out from|"
+    r"cross[- ]?post\w*|duplicate (?:of|issue|post|topic|thread)|(?:is|as) a duplicate|"
+    r"(?:post|topic|thread|comment|issue)s? (?:was |were |has been |have been )?(?:deleted|"
+    r"removed|locked)|marked as stale|automatically|"
+    r"(?:file|open|report|post|ask) (?:the|this|it|your|a new)? ?(?:issue|question)? ?"
+    r"(?:to|in|on|at) "
+    r"(?:the )?(?:\[|\w+ (?:repository|repo|forum|tracker))|rather than an issue|"
+    r"no need to|please do not|please don't|(?:we|I) (?:can't|cannot|won't|will not|are unable to|"
+    r"am unable to|don't (?:understand|accept|support)))(?![\w'])",
+    re.IGNORECASE)
+#: the customer gave something thanks is owed for: a report, a wait, information, a file
+OWED_IN_REPLY = re.compile(
+    r"(?<![\w'])(?:you (?:reported|provided|sent|shared|described|submitted|attached|flagged|"
+    r"mentioned|raised|found|spotted|noticed|tried|waited|gave)|your (?:report|patience|"
+    r"screenshot|logs?|details|feedback|pull request|PR|changes|contribution|submission|"
+    r"patience|wait|reply|response|message|email|info(?:rmation)?|update|photos?|video)|"
+    r"(?:wait|delay|hold)(?:ed|ing)?|for (?:getting|reaching) back)(?![\w'])",
+    re.IGNORECASE)
+#: the customer's message reports a problem, sends something or says they waited
+OWED_IN_CUSTOMER = re.compile(
+    r"(?<![\w'])(?:not working|doesn't work|isn't working|won't|can't|cannot|not|broken|error\w*|"
+    r"issues?|problems?|bug\w*|crash\w*|missing|wrong|fail\w*|still|waiting|waited|hours?|days|"
+    r"weeks|attached|screenshot|here (?:is|are|it is)|sent|https?://\S+|link)(?![\w'])"
+    r"|n't(?![\w'])",
+    re.IGNORECASE)
 
 
-@check("tone.missing-appreciation", "TON007", Severity.SUGGESTION, options=[
+@check("tone.missing-appreciation", "TON007", Severity.SUGGESTION, default_enabled=False,
+       options=[
     Option("min_words", int, 50, "replies shorter than this are not asked for thanks"),
 ])
 def missing_appreciation(doc, options):
-    """No thanks anywhere in the reply.
+    """No thanks where thanks is owed. Off by default (select `TON007` to turn it on): on real
+    replies, a blind judge found "every reply should thank" wrong far more often than right —
+    reminders, moderation warnings, refusals, redirects and already-warm replies need no
+    thank-you — so it stays a suggestion that must earn its place.
 
     ## What it does
-    Flags a reply of at least `min_words` words in which the author never thanks the customer
-    — for their time, patience, report or business — nor says they appreciate anything. The
-    finding points at the start of the author's text.
+    Flags a reply of at least `min_words` words that never thanks the customer, when thanks
+    is owed — the customer's message reports a problem, says they waited or sends something
+    (a link, a screenshot, details), or the reply itself mentions their report, their wait or
+    what they sent — and the reply is not already warm (an apology, "glad to help") and is not
+    a moderation or code-of-conduct warning, a closing or automated notice, a redirect or a
+    refusal. The finding points at the start of the author's text.
 
     ## Why is this bad?
     The customer spent time writing in, often about a problem you caused. A thank-you is the
@@ -346,6 +653,8 @@ def missing_appreciation(doc, options):
 
     ## Example
     ```text
+    > My invoice says $80 but I was quoted $40.
+
     Hi Dana,
 
     The invoice is attached. The amount was corrected to $40 and the difference goes back to
@@ -359,8 +668,13 @@ def missing_appreciation(doc, options):
     Thanks for spotting the error on your invoice. The amount was corrected to $40 ...
     ```
     """
-    text = doc.prose
+    text = plain(doc.prose)
     if THANKS.search(text) or len(WORD.findall(text)) < options["min_words"]:
+        return
+    if WARM.search(text) or NOT_OWED.search(text):
+        return
+    customer = plain(doc.customer_text or "")
+    if not (OWED_IN_REPLY.search(text) or OWED_IN_CUSTOMER.search(customer)):
         return
     first = WORD.search(text)
     assert first is not None
@@ -415,13 +729,17 @@ def low_politeness(doc, options):
     ```
 
     The model learnt on Wikipedia requests; on support replies the default threshold (-2.0)
-    is set low so that it only flags replies that are clearly curt. Deselecting the rule also
+    is set low so that it only flags replies that are clearly curt. A playful reply (a smiley
+    or emoji, laughter, "Oh noooo!") or one to a customer in a happy exchange is banter, not
+    curtness, and is not flagged (the metric is still published). Deselecting the rule also
     drops the metric.
     """
     from ..politeness import assess
 
     value, lowering = assess(doc.prose)
     yield Metric("politeness", round(value, 3))
+    if PLAYFUL.search(doc.prose) or mood(doc) == "positive":
+        return  # "Oh noooo! Why not this year?", banter with a smiley: play, not curtness
     if value < options["threshold"] and doc.prose.strip():
         start = len(doc.prose) - len(doc.prose.lstrip())
         end = len(doc.prose.rstrip())

@@ -227,6 +227,7 @@ def load_eml(source: str, data: bytes) -> list[Document]:
             text=text,
             source=source,
             kind="draft",
+            declared_channel="email",
             source_map=smap if inner is None else smap.compose(inner),
             quoted_hints=quoted,
             suppressions=suppressions,

@@ -41,6 +41,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .. import __version__
+from ..channel import validate as validate_channel
 from ..config import Config, ConfigError, parse_config
 from ..engine import Linter
 from ..model import InputError, Report, RunResult
@@ -66,8 +67,9 @@ REFUSED_CONFIG_KEYS = {
     "exclude": "chooses files by path, and a request has no path",
     "overrides": "chooses settings by path, and a request has no path",
     "kind": "is the request's own `kind` field",
+    "channel": "is the request's own `channel` field",
 }
-REQUEST_FIELDS = ("text", "html", "kind", "context", "config")
+REQUEST_FIELDS = ("text", "html", "kind", "channel", "context", "config")
 
 STATIC = {"/": ("index.html", "text/html; charset=utf-8"),
           "/index.html": ("index.html", "text/html; charset=utf-8"),
@@ -320,8 +322,10 @@ class LintService:
                                f"the body must be a JSON object, not {_type_name(value)}", "")
         return value
 
-    def validate(self, request: Mapping[str, Any]) -> tuple[str, str, str, str | None, Any]:
-        """(data, syntax, kind, context, config) of a request, or RequestError 422."""
+    def validate(
+        self, request: Mapping[str, Any]
+    ) -> tuple[str, str, str, str | None, str | None, Any]:
+        """(data, syntax, kind, channel, context, config) of a request, or RequestError 422."""
         for key in request:
             if key not in REQUEST_FIELDS:
                 raise RequestError(422, "invalid_request",
@@ -350,6 +354,11 @@ class LintService:
             shown = kind if isinstance(kind, str) else _type_name(kind)
             raise RequestError(422, "invalid_request",
                                f"unknown kind {shown!r}: expected draft or macro", "kind")
+        channel = request.get("channel")
+        try:
+            validate_channel(channel, "channel")
+        except ValueError as e:
+            raise RequestError(422, "invalid_request", str(e), "channel") from None
         config = request.get("config")
         if config is not None:
             if not isinstance(config, dict):
@@ -363,11 +372,11 @@ class LintService:
                     f"config is too large ({size} bytes; at most {self.settings.max_config})",
                     "config",
                 )
-        return data, syntax, kind, request.get("context"), config
+        return data, syntax, kind, channel, request.get("context"), config
 
     def lint(self, request: Mapping[str, Any]) -> dict[str, Any]:
         """The JSON contract (version 1) for one request: one document, or an input error."""
-        data, syntax, kind, context, config = self.validate(request)
+        data, syntax, kind, channel, context, config = self.validate(request)
         linter = self.linter_for(config)
         result = RunResult(fail_on=linter.config.fail_on)
         try:
@@ -377,7 +386,9 @@ class LintService:
         else:
             bom = 1 if data.startswith("\ufeff") else 0  # the reader drops it; offsets keep it
             for doc in docs:
-                report = linter.lint_document(replace(doc, kind=kind, context=context))
+                report = linter.lint_document(replace(
+                    doc, kind=kind, context=context,
+                    declared_channel=channel or doc.declared_channel))
                 result.reports.append(_shift(report, bom) if bom else report)
         result.plugin_errors = [str(e) for e in linter.registry.errors]
         return result.to_json()
