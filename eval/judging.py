@@ -5,7 +5,7 @@
     python eval/judging.py score ROUND [ROUND ...]    # precision per rule, Wilson 95%
     python eval/judging.py volume [--split dev|test]  # findings per 100 replies per source
     python eval/judging.py show [RULE ...]            # dev findings with their replies, to read
-    python eval/judging.py publish ROUND [ROUND ...]  # precision per rule -> the rule pages
+    python eval/judging.py publish                    # each rule's pool precision -> rule pages
     python eval/judging.py pool [--config TOML]       # every test finding with its verdict
 
 ``sample`` lints the *test* split of each source with the default rule set, samples findings
@@ -236,7 +236,7 @@ def verdicts_by_finding() -> dict[tuple[str, int, str], dict]:
     return out
 
 
-def pool(config) -> list[dict]:
+def pool(config, quiet: bool = False) -> list[dict]:
     """Every finding ``config`` makes on the test split, with its verdict where a round judged
     it: the precision of a rule set over its whole test pool, not a sample."""
     verdicts = verdicts_by_finding()
@@ -248,6 +248,8 @@ def pool(config) -> list[dict]:
                          "verdict": v["verdict"] if v else None,
                          "round": v["round"] if v else None})
     judged_rows = [r for r in rows if r["verdict"]]
+    if quiet:
+        return rows
     k = sum(r["verdict"] == "yes" for r in judged_rows)
     lo, hi = wilson(k, len(judged_rows))
     print(f"test pool: {len(rows)} findings, {len(judged_rows)} judged, {k} agreed = "
@@ -262,24 +264,26 @@ def pool(config) -> list[dict]:
     return rows
 
 
-def publish(rounds: list[str]) -> None:
-    """Write each rule's judged precision over ``rounds`` to replylint/data/precision.json,
-    which the rule pages and the default-set test read."""
-    import datetime
-
-    rows = [r for name in rounds for r in judged(name)]
+def publish(config) -> None:
+    """Write each rule's precision over its whole test pool (``pool`` with ``config``, every
+    rule by default) to replylint/data/precision.json, which the rule pages and the
+    default-set test read."""
+    rows = pool(config or str(HERE / "strict.toml"), quiet=True)
+    dates = {d.name: json.loads((d / "round.json").read_text())["date"]
+             for d in JUDGEMENTS.iterdir()}
     by_rule: dict[str, list[dict]] = defaultdict(list)
     for r in rows:
         by_rule[r["rule"]].append(r)
-    dates = [json.loads((JUDGEMENTS / n / "round.json").read_text()).get("date") for n in rounds]
-    date = max((d for d in dates if d), default=datetime.date.today().isoformat())
     out = {}
     for rule, rs in sorted(by_rule.items()):
-        k = sum(r["verdict"] == "yes" for r in rs)
-        lo, hi = wilson(k, len(rs))
-        out[rule] = {"judged": len(rs), "agreed": k, "low": round(lo, 3), "high": round(hi, 3),
-                     "sources": sorted({r["source"] for r in rs}),
-                     "rounds": sorted({r["round"] for r in rs}), "date": date}
+        done = [r for r in rs if r["verdict"]]
+        k = sum(r["verdict"] == "yes" for r in done)
+        lo, hi = wilson(k, len(done))
+        rounds = sorted({r["round"] for r in done})
+        out[rule] = {"findings": len(rs), "judged": len(done), "agreed": k,
+                     "low": round(lo, 3), "high": round(hi, 3),
+                     "sources": sorted({r["source"] for r in done}), "rounds": rounds,
+                     "date": max((dates[n] for n in rounds), default="")}
     path = HERE.parent / "replylint" / "data" / "precision.json"
     path.write_text(json.dumps({"rules": out}, indent=1, ensure_ascii=False) + "\n",
                     encoding="utf-8")
@@ -335,7 +339,7 @@ def main() -> None:
     o = sub.add_parser("pool")
     o.add_argument("--config", help="a TOML file (default: the default rule set)")
     p = sub.add_parser("publish")
-    p.add_argument("rounds", nargs="+")
+    p.add_argument("--config", help="a TOML file (default: eval/strict.toml, every rule)")
     w = sub.add_parser("show")
     w.add_argument("select", nargs="*", help="rule ids, codes or prefixes (default: defaults)")
     w.add_argument("--split", default="dev")
@@ -355,7 +359,7 @@ def main() -> None:
     elif a.cmd == "pool":
         pool(a.config)
     elif a.cmd == "publish":
-        publish(a.rounds)
+        publish(a.config)
     elif a.cmd == "show":
         show(a.split, a.select)
     else:

@@ -341,6 +341,38 @@ FOR_YOU = Prefiltered(re.compile(
     r"\byou(?:'re| are) (?:\w+ )?welcome to\b",
     re.IGNORECASE,
 ))
+#: work under way on the customer's problem, whoever does it: "the IT team is working on
+#: it", "crews are working to restore power", "while they work on it", "it is being fixed":
+#: a statement of what is happening, a next step even beside a hope ("we're working hard to
+#: resolve this", a mass notice's formula, is not one)
+WORKING_ON = Prefiltered(re.compile(
+    r"\b(?:working|work) (?:on (?:it|this|that|them|a fix|the (?:\w+ )?(?:issue|problem|"
+    r"outage|fix|repairs?|fault|matter|case|line|network|service|app|site))|"
+    r"(?:quickly |urgently )?to (?:restore|fix|resolve|repair|get (?:it|this|things|"
+    r"you|everyone|service|power)|reconnect|rebook|reaccommodate))\b|"
+    r"\b(?:is|are) (?:currently |now )?being (?:worked on|fixed|repaired|investigated|"
+    r"restored|looked at|looked into|addressed|resolved)\b|"
+    r"\b(?:crews?|techs?|technicians?|engineers?) (?:are |is )?(?:on (?:site|the way|scene)|"
+    r"en route|dispatched)\b",
+    re.IGNORECASE,
+))
+#: where the customer can go or call: a phone number, opening hours, a desk, an agent in
+#: person ("call 0800 123 4567", "we're open 9am-5pm", "assessed in person by airport
+#: personnel", "see a gate agent"): a next step although worded as information
+REACH = Prefiltered(re.compile(
+    r"(?<![\w/.])\+?\(?\d{1,4}\)?(?:[-. ]\(?\d{2,4}\)?){2,4}(?![\w/]|\.\d)|"
+    r"\b1[-. ]?8(?:00|33|44|55|66|77|88)[-. ]?[A-Z0-9]{3}[-. ]?[A-Z0-9]{4}\b|"
+    r"\b(?:opening|business|office|store|branch|phone|call centre|call center) hours\b|"
+    r"\b(?:we(?:'re| are)|it's|it is|they're|they are|lines are|desk is|store is) open\b|"
+    r"\bopen (?:from|until|till|daily|24)\b|\b24/7\b|"
+    r"\b\d{1,2}(?:[:.]\d\d)? ?(?:am|pm)? ?(?:-|\u2013|to|until|till) ?\d{1,2}(?:[:.]\d\d)? ?"
+    r"(?:am|pm)\b|"
+    r"\bin person\b|\b(?:gate|airport|ticket|station|store|branch|desk|check-?in|counter) "
+    r"(?:agents?|staff|personnel|team|desk|counter|office|manager)\b|"
+    r"\b(?:local|nearest|closest|any) (?:store|branch|office|airport|station|dealer|"
+    r"service (?:cent(?:er|re)|desk)|financial cent(?:er|re)|shop|location)\b",
+    re.IGNORECASE,
+))
 #: "feel free to ask for a bit more": an action, unlike "feel free to reach out"
 FEEL_FREE_ACTION = Prefiltered(re.compile(
     r"\bfeel free to (?!reach|contact|get in touch|let us|ask us|ask any|ask if|ask\b(?! for)|"
@@ -407,6 +439,21 @@ REFUSAL = Prefiltered(re.compile(
 ))
 
 
+def _reachable(sentence: str) -> bool:
+    """Whether a ``REACH`` match in the sentence is a real number (seven digits or more), an
+    opening time or a place, not a date or a flight number."""
+    for m in REACH.finditer(sentence):
+        found = m.group()
+        if not found[:1].isdigit() and not found.startswith(("+", "(")):
+            return True
+        if re.fullmatch(r"\d{1,2}[./-]\d{1,2}[./-]\d{2,4}", found):
+            continue  # a date
+        digits = sum(c.isdigit() for c in found)
+        if digits >= 7 or re.search(r"(?:am|pm)\b", found, re.IGNORECASE):
+            return True
+    return False
+
+
 def _step(joined: _Joined, i: int, sentence: str, loose: set[int]) -> bool:
     if _DEAD_END_VERBS.search(sentence):
         # "We have noted your complaint", "we'll take this into consideration": a step only
@@ -429,6 +476,8 @@ def _step(joined: _Joined, i: int, sentence: str, loose: set[int]) -> bool:
     if (i in joined.having(FUTURE) and not hedged) or i in joined.having(PASSED_ON):
         return True
     if i in joined.having(IMMEDIATE) or i in joined.having(DONE_FOR_YOU):
+        return True
+    if i in joined.having(WORKING_ON) or (i in joined.having(REACH) and _reachable(sentence)):
         return True
     if (i in joined.having(SETTLED) or i in joined.having(FOR_YOU)
             or i in joined.having(FEEL_FREE_ACTION)):

@@ -48,15 +48,17 @@ def _precision(check: Check) -> str:
     m = measured()["rules"].get(check.id)
     state = "on by default" if check.default_enabled else \
         "off by default (select it by code, or use the `strict` preset)"
-    if m is None:
-        return (f"## Measured precision\nNot measured blind on real replies: it did not fire "
-                f"on the held-out samples judged so far. This rule is {state}.\n")
+    if m is None or not m["judged"]:
+        return (f"## Measured precision\nNot measured: it made no finding on the held-out real "
+                f"replies (see docs/evaluation.md). This rule is {state}.\n")
     return (
         f"## Measured precision\n{m['agreed']} of {m['judged']} findings "
         f"({m['agreed'] / m['judged']:.0%}; 95% interval {m['low']:.0%}–{m['high']:.0%}) "
         f"were judged worth changing before sending by a support lead who never saw the code, "
-        f"on held-out real replies ({', '.join(m['sources'])}; {', '.join(m['rounds'])}, "
-        f"{m['date']}; see docs/evaluation.md). This rule is {state}.\n"
+        f"of the {m['findings']} it makes on the held-out real replies "
+        f"({', '.join(m['sources'])}; judged in {', '.join(m['rounds'])}, {m['date']}; see "
+        f"docs/evaluation.md). "
+        f"This rule is {state}.\n"
     )
 
 

@@ -66,6 +66,8 @@ class ActiveCheck(NamedTuple):
     url: str
     #: seconds the check may run on one document (None: no budget)
     timeout: float | None = None
+    #: the check is off and runs only for the metrics it publishes: its hits are dropped
+    metrics_only: bool = False
 
 
 #: what one check made of one document: its hits, its metrics, its fault findings
@@ -161,8 +163,13 @@ class Linter:
             rule_tables = [self.config.rules, *(o.rules for o in overrides)]
             active = []
             for check, plugin in sorted(self.registry.checks.values(), key=lambda c: c[0].code):
+                metrics_only = False
                 if not is_enabled(check, select, ignore):
-                    continue
+                    # off only because it is off by default: it still publishes its metrics
+                    if not (check.publishes and is_enabled(
+                            replace(check, default_enabled=True), select, ignore)):
+                        continue
+                    metrics_only = True
                 settings: dict[str, Any] = {}
                 for table in rule_tables:
                     settings.update(table.get(check.id, {}))
@@ -173,7 +180,7 @@ class Linter:
                     timeout = self.config.check_timeout
                 options = {**check.defaults(), **settings}
                 active.append(ActiveCheck(check, plugin, severity, options, docs_url(check),
-                                          float(timeout) if timeout else None))
+                                          float(timeout) if timeout else None, metrics_only))
             self._active[key] = active
         return self._active[key]
 
@@ -362,7 +369,7 @@ class Linter:
             problem = invalid_hit(item, len(doc.text))
             if problem:
                 raise ValueError(f"yielded an invalid hit {item!r:.200}: {problem}")
-            if not self._suppressed(doc, item.start, ac.check):
+            if not ac.metrics_only and not self._suppressed(doc, item.start, ac.check):
                 pending.append((ac, item))
 
     @staticmethod

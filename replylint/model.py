@@ -356,6 +356,9 @@ class Check:
     doc: str = ""
     #: off unless selected by its exact id or code (opinionated rules such as passive voice)
     default_enabled: bool = True
+    #: the metrics the check publishes: it runs for them when it is off (its hits dropped),
+    #: unless ``ignore`` names it
+    publishes: frozenset[str] = frozenset()
 
     @property
     def family(self) -> str:
@@ -378,6 +381,7 @@ def check(
     channels: Iterable[str] = CHANNELS,
     options: Sequence[Option] = (),
     default_enabled: bool = True,
+    publishes: Iterable[str] = (),
 ) -> Callable[[CheckFunc], Check]:
     """Decorator that turns ``func(doc, options)`` into a ``Check``."""
 
@@ -394,6 +398,7 @@ def check(
             options=tuple(options),
             doc=inspect.cleandoc(func.__doc__ or ""),
             default_enabled=default_enabled,
+            publishes=frozenset(publishes),
         )
 
     return wrap

@@ -267,3 +267,39 @@ def test_drop_in_plugin_edited_twice_within_a_second_same_size(tmp_path, monkeyp
         report = Linter(Config(), reg).lint_document(Document("HOWDY and HIYA!", "x.txt"))
         seen.append([f.match for f in report.findings if f.code == "DEM001"])
     assert seen == [["HOWDY"], ["HIYA!"], ["HOWDY"]]
+
+
+MEASURING_PLUGIN = '''
+from replylint import Hit, Metric, check, hookimpl
+
+@check("demo.measure", "DEM002", "warning", default_enabled=False, publishes=["shouts"])
+def measure(doc, options):
+    """Counts shouting; off by default.
+
+    ## What it does
+    x
+    """
+    yield Metric("shouts", doc.text.count("HELLO"))
+    i = doc.text.find("HELLO")
+    if i >= 0:
+        yield Hit(i, i + 5, "no shouting")
+
+@hookimpl
+def register_checks(register, config):
+    register(measure)
+'''
+
+
+@pytest.mark.parametrize("select, ignore, metrics, codes", [
+    (("ALL",), (), {"shouts": 1}, []),            # off by default: its metric, not its hits
+    (("DEM002",), (), {"shouts": 1}, ["DEM002"]),  # selected: both
+    (("ALL",), ("DEM002",), {}, []),               # ignored: not run at all
+    (("PLH001",), (), {}, []),                     # not selected: not run
+])
+def test_a_rule_off_by_default_still_publishes_its_metrics(tmp_path, select, ignore, metrics,
+                                                          codes):
+    reg = build_registry([plugin_dir(tmp_path, m__py=MEASURING_PLUGIN)], entry_points_group=None)
+    linter = Linter(Config(select=select, ignore=ignore), reg)
+    report = linter.lint_document(Document("well HELLO there", "x.txt"))
+    assert {k: v for k, v in report.metrics.items() if k == "shouts"} == metrics
+    assert [f.code for f in report.findings if f.code.startswith("DEM")] == codes

@@ -32,3 +32,38 @@ def test_refusal_with_a_way_forward_is_not_negative_language():
     assert "TON001" not in codes("We can’t access your account here, but we’ll pass this on "
                                  "to the right folks.")
     assert "TON001" in codes("We're sorry, we can't help with that.")
+
+
+# second judge round
+
+
+def test_refusal_in_banter_or_explained_or_with_an_action_taken_is_not_negative_language():
+    assert "TON001" not in codes("Ha, I can't make any promises! ^JB",
+                                 context="Can you save me the last slice of cake? lol")
+    assert "TON001" not in codes("Sorry, we're unable to change the name on a ticket because the "
+                                 "airline ties it to the passport.",
+                                 context="My friend is going instead. This is ridiculous.")
+    assert "TON001" not in codes("We can't change the menu for one location, but we've shared "
+                                 "your feedback with the team.")
+    assert "TON001" not in codes("@dana We can't hold seats without a payment on file. 2/2 ^JB",
+                                 context="@Air Why was my seat released?? Unacceptable.")
+    # a bare refusal to a frustrated customer still is
+    assert "TON001" in codes("Sorry, we can't change that booking.",
+                             context="You cancelled my flight and nobody will rebook me. Disgraceful.")
+
+
+def test_interrobang_is_banter_in_a_playful_exchange():
+    assert "TON005" not in codes("Wait, pizza for breakfast?!? We approve. ^JB",
+                                 context="Pizza for breakfast is the best, thanks guys!")
+    assert "TON005" in codes("Did you even read my reply?!",
+                             context="Still broken. This is ridiculous, third time I am asking.")
+
+
+def test_later_thread_part_and_link_only_reply_are_not_low_politeness():
+    assert "TON008" not in codes("2/2 Read the FAQ. Why didn't you check it?")
+    assert "TON008" in codes("1/2 Read the FAQ. Why didn't you check it?")
+
+
+def test_simply_in_a_template_step_is_not_condescending():
+    text = "To add your board, simply change the number 123 in the placeholder to your board's ID."
+    assert "TON003" not in codes(text, kind="macro")

@@ -206,7 +206,8 @@ DEV_INTERNAL = frozenset(f"e{i}" for i, e in enumerate(INTERNAL)
 def _internal_terms(terms: Glossary) -> Check:
     pattern = compile_entries(INTERNAL)
 
-    @check("jargon.internal-terms", "JAR001", Severity.WARNING, options=PHRASE_OPTIONS)
+    @check("jargon.internal-terms", "JAR001", Severity.WARNING, default_enabled=False,
+           options=PHRASE_OPTIONS)
     def internal_terms(doc: Document, options: Mapping[str, Any]) -> Iterator[Hit]:
         """Internal support jargon: words for how your team works, not for the customer.
 
@@ -312,7 +313,8 @@ BUZZ = [
 def _buzzwords(terms: Glossary) -> Check:
     pattern = compile_entries(BUZZ)
 
-    @check("jargon.buzzwords", "JAR002", Severity.SUGGESTION, options=PHRASE_OPTIONS)
+    @check("jargon.buzzwords", "JAR002", Severity.SUGGESTION, default_enabled=False,
+           options=PHRASE_OPTIONS)
     def buzzwords(doc: Document, options: Mapping[str, Any]) -> Iterator[Hit]:
         """Corporate buzzwords: meeting-room language in a reply to a customer.
 
@@ -820,7 +822,8 @@ COMMON_ZIPF = 5.3
 
 
 def _rare_word(terms: Glossary) -> Check:
-    @check("jargon.rare-word", "JAR004", Severity.SUGGESTION, default_enabled=False, options=[
+    @check("jargon.rare-word", "JAR004", Severity.SUGGESTION, default_enabled=False,
+           publishes=("jargon_ratio",), options=[
         Option("threshold", float, 2.5, "words less common than this Zipf frequency are rare "
                "(3 is once per million words)"),
         Option("min_length", int, 4, "shorter words are never flagged"),

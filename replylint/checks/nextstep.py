@@ -49,6 +49,55 @@ PROBLEM = re.compile(
     r"(?:I|we) (?:want|need|demand|expect) (?:a|my|our|the|to|you)\b)",
     re.IGNORECASE,
 )
+#: what shows the customer's problem is still live: a state that goes on now ("still",
+#: "stuck", "sitting at the gate", "is delayed", "can't log in", "no ETR") or something asked
+#: of us ("please", "can you", "I want a refund", "when will…"). A vent about what is over
+#: ("the train left early", "crushed knees on my flight") or about taste has none of them.
+LIVE = re.compile(
+    r"\b(?:still|stuck|stranded|sitting|waiting|(?:been |on )hold|right now|currently|"
+    r"at the moment|atm|tonight|(?<!was )(?<!were )(?<!been )delay(?:ed|s)?|no (?:gate|service|"
+    r"internet|power|signal|wi-?fi|connection|update|news|word|eta|etr|info\w*|one)|"
+    r"eta|etr|(?:is|are|'s|'re|keeps?(?: on)?|been) (?:\w+ )?(?:down|broken|missing|stuck|"
+    r"cancell?(?:ed|ing)|not (?:working|loading|showing|arriving)|out)|"
+    r"(?:can't|cannot|can not|unable to|won't|doesn't|don't|isn't|aren't|not) "
+    r"(?!(?:believe|wait|stand|imagine|understand|even|be bothered)\b)(?:\w+ )?"
+    r"(?:work|working|works|load\w*|connect\w*|get|log ?in|sign ?in|access|use|order|find|"
+    r"book|rebook|check ?in|pay|open|play|see|reach|receive|download|stream|watch|call|"
+    r"change|cancel|board|leave|fly|travel|afford)\b|"
+    r"please|pls|plz|help|(?:can|could|will|would) (?:you|u|someone|somebody|anyone|we|I)\b|"
+    r"when (?:will|can|is|are|do|does|should)|how (?:do|can|long|much longer)|"
+    r"what (?:do|should|can) (?:I|we)|where (?:is|are|do|can)|where's|any (?:update|news|word|"
+    r"idea|eta)|(?:I|we) (?:need|want|demand|expect|would like|'d like) (?:a|an|my|our|the|you|"
+    r"someone|help|answers?|refund|compensation|to (?:know|speak|talk|get|be|have|cancel|"
+    r"change|rebook)))\b",
+    re.IGNORECASE,
+)
+#: the customer has left or cancelled, or will not be back: a vent with nothing to act on
+#: (unless they still ask for something)
+GONE = re.compile(
+    r"\b(?:never again|(?:I|we)(?:'ve| have)? (?:just |already )?cancell?ed (?:my|our|the)|"
+    r"(?:not|never|won't be|will never be) (?:\w+ )?(?:flying|using|buying|shopping|wasting|"
+    r"coming back|ordering)\b[^.!?]*\bagain|switch(?:ed|ing) to|(?:I'm|I am|we're|we are) "
+    r"done with|time to (?:shred|cancel|switch|leave|cut)|goodbye|last time)\b",
+    re.IGNORECASE,
+)
+#: something asked of us, which keeps a problem live even when the customer is leaving
+ASKED = re.compile(
+    r"\b(?:please|pls|plz|help|(?:can|could|will|would) (?:you|u|someone)\b|"
+    r"(?:I|we) (?:need|want|demand|expect|would like|'d like) (?:a|an|my|our|the|you|someone|"
+    r"help|answers?|refund|compensation))\b",
+    re.IGNORECASE,
+)
+#: a restriction explained by what binds us: licensing, rights, the law, a regulator. With
+#: an apology it is an adequate answer: there is nothing for either side to act on
+RESTRICTION = re.compile(
+    r"\b(?:licens\w*|(?:content|distribution|broadcast\w*|streaming|music) rights|rights ?holders?|"
+    r"copyright\w*|regulat(?:ions?|ory|ors?)|by law|the law|legal (?:reasons|requirements?)|"
+    r"legally|government\w*|FAA|TSA|customs|(?:age|region(?:al)?|geo(?:graphic(?:al)?)?)[- ]"
+    r"restrict\w*|not (?:yet )?available in (?:your|the|all|some) (?:country|countries|region|"
+    r"regions|area|market|markets))\b",
+    re.IGNORECASE,
+)
 #: the customer says all is well now
 SETTLED_BY_CUSTOMER = re.compile(
     r"\b(?:resolved|sorted|fixed|working (?:again|now|fine)|works (?:again|now|fine)|"
@@ -88,6 +137,7 @@ def _part_of_thread(author: str) -> bool:
     tag = signed_with_tag(text)
     body = text[: tag.start()].strip() if tag else text
     return bool(THREAD.search(text) or PART_NUMBER.match(body) or PART_NUMBER_END.search(body)
+                or CONTINUED.search(body) or CONTINUING.match(body)
                 or (body[:1].islower() and not body.startswith(("i ", "iphone")))
                 or body.endswith(("...", "\u2026")))
 
@@ -95,6 +145,12 @@ def _part_of_thread(author: str) -> bool:
 HANDLES = re.compile(r"^(?:\s*[@.]\w+)+")
 PART_NUMBER = re.compile(r"\d\s*[:/)]")
 PART_NUMBER_END = re.compile(r"(?:^|\s)\d\s*$")
+#: a post that goes on in the next one: ">>", ">>>", "(cont)", "cont'd", "1 of 2", "more below"
+CONTINUED = re.compile(
+    r"(?:>{2,}|\u00bb|\u2192|->|\(?\b(?:cont(?:'d|inued)?)\b\.?\)?|\b[1-8] of [2-9]\)?)"
+    r"\W*$|\b[1-8] of [2-9]\b", re.IGNORECASE)
+#: a post that goes on from the previous one: ">>", "...", "…" before its first word
+CONTINUING = re.compile(r"(?:(?<!>)>{2,}+|(?<!\.)\.{2,}+|\u2026|\u00bb)\s*+\w")
 
 
 def _customer_has_problem(doc) -> bool | None:
@@ -104,7 +160,11 @@ def _customer_has_problem(doc) -> bool | None:
         return None
     if not PROBLEM.search(customer):
         return False
-    return not SETTLED_BY_CUSTOMER.search(customer) or bool(DEAD_END.search(customer))
+    if SETTLED_BY_CUSTOMER.search(customer) and not DEAD_END.search(customer):
+        return False
+    if GONE.search(customer):
+        return bool(ASKED.search(customer))
+    return bool(LIVE.search(customer))
 
 
 def _last_sentence(doc) -> tuple[int, int] | None:
@@ -130,15 +190,16 @@ def _last_sentence(doc) -> tuple[int, int] | None:
     return spans[-1] if spans else None
 
 
-@check("next-step.missing", "NXT001", Severity.WARNING, options=[
+@check("next-step.missing", "NXT001", Severity.WARNING, default_enabled=False, options=[
     Option("min_words", int, 8, "replies shorter than this are not judged"),
 ])
 def missing(doc, options):
     """A customer with a problem gets an apology or a refusal and no next step.
 
     ## What it does
-    Fires when the customer has a problem the reply has to move forward — a complaint,
-    something broken, late, missing or charged, a wait, a plea for help — and the reply
+    Fires when the customer has a problem that is still live and that the reply has to move
+    forward — a delay they are sitting in, something that still does not work, a wait, a
+    plea for help, something asked of us ("can you…", "I want a refund") — and the reply
     answers it with an apology, a refusal or a brush-off ("Sorry for the delay", "There's
     nothing more we can do", "We appreciate your feedback") but says nothing about what
     happens next. Flags the last sentence of the body (the agent's sign-off tag, such as
@@ -153,13 +214,19 @@ def missing(doc, options):
     "reboot and report back", "could you send a screenshot?"), a link to follow, or a
     settled state ("you're all set", "nothing else is needed from you", "the topic is
     closed, which means…"). A hope ("we hope to have you on your way soon") and an open
-    offer ("let me know if you have any questions") are not next steps.
+    offer ("let me know if you have any questions") are not next steps. So is work under
+    way ("the IT team is working on it"), a phone number, opening hours or a place to go
+    ("call 0800 123 4567", "damage must be assessed in person by airport personnel").
 
     Replies to thanks, praise, banter or a simple question are not judged: they need no
-    next step. Without the customer's message (no context and no quoted text), the reply
+    next step. Nor are replies to a customer who only vents about what is over (a train
+    that left early, a past flight), gives feedback on taste, or has left or cancelled
+    ("never again", "time to shred the card"): an apology, an explanation or a thank-you for
+    the feedback is an adequate close. A restriction explained (licensing, the law) is not
+    judged either: there is nothing to act on. Without the customer's message (no context and no quoted text), the reply
     must itself show the problem — an apology, a refusal, or a named fault ("the trouble
     with your invoices") — or it is not judged. Parts of a reply split over several posts
-    ("1/2") and replies not in English are not judged.
+    ("1/2", ">>>" at the end, "…") and replies not in English are not judged.
 
     ## Why is this bad?
     A customer who is stuck and gets only "sorry" has to write again to find out whether
@@ -191,6 +258,8 @@ def missing(doc, options):
         return
     if problem and not dead_end:
         return  # an answer or an explanation, not an apology or a refusal
+    if RESTRICTION.search(text):
+        return  # a restriction explained (licensing, the law): nothing to act on
     if LINK.search(doc.author_text):
         return  # "Here's how: <link>": reading it is the customer's next step
     if _part_of_thread(doc.author_text):
@@ -243,8 +312,8 @@ ADMINISTRATIVE = Prefiltered(re.compile(
 ))
 
 
-@check("next-step.vague-timeline", "NXT002", Severity.WARNING,
-       channels=("email", "chat", "macro"))
+@check("next-step.vague-timeline", "NXT002", Severity.WARNING, default_enabled=False,
+       channels=("email", "chat"))
 def vague_timeline(doc, options):
     """Our own promise with no time: "we'll fix it soon", "we'll get back to you".
 
@@ -260,7 +329,9 @@ def vague_timeline(doc, options):
     ("this issue will be closed soon if there is no activity", a stale-issue template) is a
     warning, not a promise. Public social replies are not judged: "we'll DM you as soon as
     possible" is how a public reply hands over, and the timeline belongs in the private
-    conversation.
+    conversation. Nor are saved replies (macros): a template sent to every case cannot name
+    one case's time ("thanks for the pull request, we will review it soon"); the agent who
+    sends it can.
 
     ## Why is this bad?
     "Soon" means an hour to the customer and a week to the queue. A definite time — even a
@@ -314,30 +385,41 @@ def _touched(spans: Sequence[Sentence], patterns: Sequence[Prefiltered],
     return [spans[i] for i in sorted(hit)]
 
 
-#: words are capped at 40 letters so that every match is short: on a long text only the
-#: stretches around its needles are searched (``Prefiltered``)
+#: what nobody controls: that a fault never recurs, that a courier delivers perfectly, that a
+#: fix is certain. Words are capped at 40 letters so that every match is short: on a long
+#: text only the stretches around its needles are searched (``Prefiltered``)
+OUTCOME = (r"(?:arrive|arrives|fixed|resolved|solved|sorted|repaired|restored|delivered|"
+           r"perfect|work|works|never|again|on time|in time|ever)")
 PROMISE = Prefiltered(re.compile(
     r"\b(?:this|it|that) (?:will|won't|'ll) never (?:happen|occur) again\b|"
     r"\bnever (?:happen|occur) again\b|\bnothing like this will (?:ever )?happen\b|"
-    r"\bwon't (?:ever )?happen again\b|\bwill (?:not|never) (?:ever )?(?:see|have) "
+    r"\bwon't (?:ever )?happen again\b|\b(?:will|'ll) (?:not|never) (?:ever )?(?:see|have) "
     r"(?:this|that|another|the same) (?:\w{1,40} )?(?:again|problem|issue)\b|"
+    r"\byou(?:'ll| will) never (?:have|see|get|experience) (?:\w{1,40} )?(?:again|problem|issue)\b|"
     r"(?:,|\bis|\bare) guaranteed\b(?! (?:delivery|refund|returns?|minimum)\b)|"
-    r"\b(?:I|we) (?:can |)(?:guarantee|promise)\b|\bguaranteed? (?:to|that|you)\b|"
+    rf"\b(?:I|we) (?:can )?(?:guarantee|promise)\b(?= (?:\w{{1,40}} ){{0,7}}?{OUTCOME}\b)|"
+    r"\bguaranteed? (?:to|that|you)\b|"
     r"\b100 ?% (?:sure|certain|guaranteed?|fixed|resolved|safe|secure)\b|\bI'm 100 ?%|"
-    r"\b(?:will|'ll) (?:\w{1,40} ){0,3}(?:immediately|instantly|right away|straight away)\b|"
+    r"\b(?:will|'ll) (?:\w{1,40} ){0,2}(?:fix|resolve|repair|restore|solve|sort)\w{0,3} "
+    r"(?:\w{1,40} ){0,3}(?:immediately|instantly|right away|straight away)\b|"
     r"\b(?:will|'ll) (?:definitely|certainly|absolutely) (?:be )?(?:fix|resolv|solv|sort)\w{0,20}",
     re.IGNORECASE,
 ))
 
 
-@check("next-step.over-promise", "NXT003", Severity.WARNING)
+@check("next-step.over-promise", "NXT003", Severity.WARNING, default_enabled=False)
 def over_promise(doc, options):
-    """A promise no one can keep: "guarantee", "never again", "100%", "immediately".
+    """A promise of an outcome nobody controls: "it will never happen again", "100% fixed".
 
     ## What it does
-    Flags "this will never happen again", "we guarantee", "I promise", "100% sure / fixed",
-    and "immediately", "instantly", "right away" or "definitely" promised for work that is not
-    done yet ("we will fix it immediately").
+    Flags promises of outcomes that depend on others or on chance: "this will never happen
+    again", "I guarantee / promise" followed by an outcome ("I promise it will arrive in
+    perfect condition"), "100% sure / fixed", a fix promised "immediately" or "definitely".
+
+    Routine commitments about our own next action are not flagged, whatever their haste: "our
+    team will connect right away", "we'll call you shortly after your DM" are how a handoff
+    is worded. Nor is "I promise" in an empathy line ("I promise we understand"), or a
+    promise declined ("I can't guarantee it will arrive on time", which is honest).
 
     ## Why is this bad?
     A broken promise costs more than the original problem. Promise what you control — the
@@ -353,9 +435,19 @@ def over_promise(doc, options):
     We've added a check that catches this error, and I'll confirm the fix by Friday.
     ```
     """
-    for m in PROMISE.finditer(unwrap(doc.prose)):
+    text = unwrap(doc.prose)
+    for m in PROMISE.finditer(text):
+        before = text[max(0, m.start() - 60) : m.start()] + m.group()
+        if DECLINED.search(before):
+            continue  # "I can't promise it'll never happen again": honest, not a promise
         yield Hit(m.start(), m.end(), f"'{m.group()}' over-promises: commit to the next action "
                   "and a time you control instead")
+
+
+#: a promise declined: "we can't guarantee", "there's no guarantee", "I won't promise"
+DECLINED = re.compile(
+    r"\b(?:can't|cannot|can not|couldn't|could not|won't|unable to|not able to|no|not|never)"
+    r"\s+(?:\w+\s+){0,2}(?:guarantee|promise)\w*\b[^.!?]*$", re.IGNORECASE)
 
 
 STOP = frozenset(

@@ -91,6 +91,7 @@ def phrase_check(
     extra_message: str,
     kinds: Sequence[str] = ("draft", "macro"),
     options: Sequence[Option] = (),
+    default_enabled: bool = True,
 ) -> Callable[[Callable[..., Any]], Check]:
     """Decorator: the decorated function documents a rule driven by ``entries``.
 
@@ -105,6 +106,7 @@ def phrase_check(
             yield from func(doc, opts) or ()
 
         run.__doc__ = func.__doc__
-        return check(id, code, severity, kinds=kinds, options=(*PHRASE_OPTIONS, *options))(run)
+        return check(id, code, severity, kinds=kinds, options=(*PHRASE_OPTIONS, *options),
+                     default_enabled=default_enabled)(run)
 
     return wrap

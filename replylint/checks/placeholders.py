@@ -692,7 +692,8 @@ _CONDITION = re.compile(r"\{%-?\s*(?:if|unless|elsif|case|when)\b[^%]{0,300}%\}"
 _OUTPUT = re.compile(r"(\{\{-?)(\s*)([\s\S]*?)(\s*)(-?\}\})")
 
 
-@check("placeholders.missing-fallback", "PLH004", Severity.WARNING, kinds=("macro",),
+@check("placeholders.missing-fallback", "PLH004", Severity.WARNING, default_enabled=False,
+       kinds=("macro",),
        options=[
            VENDOR_OPTION,
            Option("fallback", str, "there", "the word the suggested fallback uses"),

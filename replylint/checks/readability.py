@@ -16,7 +16,8 @@ from ..readability import (WORD, grade_and_ease, paragraphs, reading_text, readi
                            sentences, word_count)
 
 
-@check("readability.grade", "RDB001", Severity.WARNING, options=[
+@check("readability.grade", "RDB001", Severity.WARNING, default_enabled=False,
+       publishes=("words", "reading_grade", "reading_ease"), options=[
     Option("target", (int, float), 12, "the highest acceptable Flesch-Kincaid grade"),
     Option("min_words", int, 100, "replies shorter than this are not judged by a formula"),
 ])
@@ -69,7 +70,7 @@ def grade(doc, options):
                   "use shorter sentences and everyday words")
 
 
-@check("readability.long-sentence", "RDB002", Severity.SUGGESTION, options=[
+@check("readability.long-sentence", "RDB002", Severity.SUGGESTION, default_enabled=False, options=[
     Option("max_words", int, 40, "the most words a sentence may have"),
     Option("nested_words", int, 28, "the most words a sentence of `nested_clauses` or more "
            "subordinate clauses may have"),
@@ -210,7 +211,7 @@ LIST_ITEM = re.compile(r"^[ \t]*(?:[-*\u2022+]\s|[*_]{0,2}\d{1,2}[.)][*_]{0,2}\s
                        re.MULTILINE)
 
 
-@check("readability.wall-of-text", "RDB004", Severity.WARNING, options=[
+@check("readability.wall-of-text", "RDB004", Severity.WARNING, default_enabled=False, options=[
     Option("budget", int, 300, "the most words a reply should need"),
 ])
 def wall_of_text(doc, options):
@@ -291,7 +292,7 @@ MILD = [
 ]
 
 
-@check("readability.wordy-phrase", "RDB005", Severity.SUGGESTION, options=[
+@check("readability.wordy-phrase", "RDB005", Severity.SUGGESTION, default_enabled=False, options=[
     Option("swap", dict, {}, "more wordy phrases and their plain wordings (\"\" to drop)"),
     Option("allow", list, [], "phrases never to flag"),
     Option("mild", bool, False, "also flag small style points (\"in order to\", \"is able "

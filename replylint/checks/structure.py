@@ -48,9 +48,13 @@ def _zones(doc, kind: ZoneKind):
 
 
 @check("structure.missing-greeting", "STR001", Severity.WARNING, options=[LINES],
-       channels=EMAIL_ONLY)
+       channels=EMAIL_ONLY, default_enabled=False)
 def missing_greeting(doc, options):
     """The reply starts without a greeting.
+
+    Off by default: judged blind on real replies, these ceremony findings were wrong on
+    social posts, chat turns and macros, and the held-out data has no email replies to
+    earn them a default place on. Email teams select it (`extend-select`, or `strict`).
 
     ## What it does
     Flags an email-shaped reply whose author's text does not open with a greeting ("Hi
@@ -94,9 +98,14 @@ IMPERSONAL = re.compile(
 )
 
 
-@check("structure.impersonal-greeting", "STR002", Severity.SUGGESTION, channels=EMAIL_ONLY)
+@check("structure.impersonal-greeting", "STR002", Severity.SUGGESTION, channels=EMAIL_ONLY,
+       default_enabled=False)
 def impersonal_greeting(doc, options):
     """The greeting does not use the customer's name.
+
+    Off by default: judged blind on real replies, these ceremony findings were wrong on
+    social posts, chat turns and macros, and the held-out data has no email replies to
+    earn them a default place on. Email teams select it (`extend-select`, or `strict`).
 
     ## What it does
     Flags a greeting with no name and no name placeholder: "Hi there,", "Hello,", "Dear
@@ -127,9 +136,13 @@ def impersonal_greeting(doc, options):
 
 
 @check("structure.missing-sign-off", "STR003", Severity.WARNING, options=[LINES],
-       channels=EMAIL_ONLY)
+       channels=EMAIL_ONLY, default_enabled=False)
 def missing_sign_off(doc, options):
     """The reply ends without a sign-off and name.
+
+    Off by default: judged blind on real replies, these ceremony findings were wrong on
+    social posts, chat turns and macros, and the held-out data has no email replies to
+    earn them a default place on. Email teams select it (`extend-select`, or `strict`).
 
     ## What it does
     Flags an email-shaped reply with no closing zone: no "Best regards," / "Thanks," and the
@@ -178,9 +191,13 @@ COURTESY = re.compile(
 
 
 @check("structure.missing-closing-line", "STR004", Severity.SUGGESTION, options=[LINES],
-       channels=EMAIL_ONLY)
+       channels=EMAIL_ONLY, default_enabled=False)
 def missing_closing_line(doc, options):
     """The body ends on business, with no closing line before the sign-off.
+
+    Off by default: judged blind on real replies, these ceremony findings were wrong on
+    social posts, chat turns and macros, and the held-out data has no email replies to
+    earn them a default place on. Email teams select it (`extend-select`, or `strict`).
 
     ## What it does
     Flags an email-shaped reply whose last two body sentences contain no closing line — an
@@ -228,7 +245,7 @@ DANGLING = re.compile(r"\b(?:and|or|but|so|the|a|an|to|of|with|for|because|if|th
                       r"\s*$|[,\-\u2013]\s*$", re.IGNORECASE)
 
 
-@check("structure.abrupt-ending", "STR005", Severity.WARNING)
+@check("structure.abrupt-ending", "STR005", Severity.WARNING, default_enabled=False)
 def abrupt_ending(doc, options):
     """The body stops mid-sentence.
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from .. import lexicon
-from ..channel import signed_with_tag
+from ..channel import THREAD_MARKER, signed_with_tag
 from ..hookspecs import hookimpl
 from ..model import Hit, Metric, Option, Severity, check
 from ..phrasescan import Prefiltered
@@ -125,6 +125,33 @@ _NO_PROBLEM = len(NEGATIVE) - 1
 _NEGATIVE_TABLE = compile_entries(NEGATIVE)
 
 
+#: what the reply says was already done: "we've shared the feedback", "I have passed this on",
+#: "I've checked your line" — an action taken is not a refusal that offers nothing
+ACTION_TAKEN = re.compile(
+    r"(?<![\w'])(?:we|I)(?:'ve| have)(?: (?:already|now|just|also|since|gone ahead and))? "
+    r"(?!(?:been|had|got|gotten|tried|no|not|never|received|noticed|decided|explained|"
+    r"mentioned|stated|asked)\b)"
+    r"(?:\w+ed|sent|passed|put|made|set|given|taken|spoken|forwarded|shared)\b"
+    r"|(?<![\w'])(?:(?:it|this|that|your \w+)(?:'s| is| has been| was) (?:been )?"
+    r"(?:passed|forwarded|shared|escalated|logged|noted|raised|flagged|reported|sent) "
+    r"(?:on|along|to|with))(?![\w'])", re.IGNORECASE)
+#: an apology in the reply: the refusal is already softened
+APOLOGY = re.compile(r"(?<![\w'])(?:sorry|apolog\w*|regret\w*)(?![\w'])", re.IGNORECASE)
+#: a reason given for the limit: the refusal is explained, not a wall
+LIMIT_REASON = re.compile(
+    r"(?<![\w'])(?:because|since|as (?:it|this|that|they|we|the|your|our)|due to|so that|"
+    r"for (?:your |our )?(?:security|safety|privacy|legal|data protection) ?\w*|to protect|"
+    r"(?:is|are) (?:only|handled|managed|set|controlled|decided|owned) by|"
+    r"only (?:available|possible|the)|(?:law|legal(?:ly)?|regulations?))(?![\w'])",
+    re.IGNORECASE)
+
+
+def _thread_part(doc) -> re.Match[str] | None:
+    """The "1/2", "(2/3)" marker that shows the reply is one part of a split reply."""
+    author = doc.author_text.strip()
+    return THREAD_MARKER.search(author[:12] + " " + author[-12:])
+
+
 def _fine_negative(doc, m: re.Match[str]) -> bool:
     """A match of NEGATIVE that is not negative framing here (see negative_language)."""
     if m.lastgroup is None:
@@ -137,6 +164,14 @@ def _fine_negative(doc, m: re.Match[str]) -> bool:
         return bool(customer.strip() and not REPORTS_PROBLEM.search(customer))
     if REFUSAL_IDIOM_AFTER.match(text, m.end()) or REFUSAL_IDIOM_BEFORE.search(text[:m.start()]):
         return True
+    if PLAYFUL.search(text) or mood(doc) == "positive":
+        return True  # "I can't make any promises 😉" is banter, not a refusal
+    if _thread_part(doc):
+        return True  # one part of a split reply: the rest of the thread holds the way forward
+    if ACTION_TAKEN.search(text):
+        return True  # "we've shared the feedback": something was done
+    if APOLOGY.search(text) and LIMIT_REASON.search(text):
+        return True  # a necessary refusal, explained and apologised for
     return offers_way_forward(doc)
 
 
@@ -216,7 +251,8 @@ RULES = [
 ]
 
 
-@check("tone.negative-language", "TON001", Severity.SUGGESTION, options=PHRASE_OPTIONS)
+@check("tone.negative-language", "TON001", Severity.SUGGESTION, default_enabled=False,
+       options=PHRASE_OPTIONS)
 def negative_language(doc, options):
     """Negative framing: a refusal or a shrug with no way forward.
 
@@ -228,8 +264,14 @@ def negative_language(doc, options):
 
     Not flagged: a refusal followed (or preceded) by what the customer can do ("We can't
     access your account here; please call…", "I cannot reproduce this: could you share a
-    repro?"); idioms of enthusiasm or sympathy ("we can't wait", "I can't believe it
-    either"); and "unfortunately", which softens bad news that is the honest answer.
+    repro?"); a refusal beside something already done ("we've shared the feedback", "I've
+    passed this on"); a necessary refusal that is both apologised for and explained ("Sorry,
+    we can't change the name because the airline ties it to the passport"); banter (a
+    playful reply, or a happy customer: "I can't make any promises 😉"); a part of a split
+    reply ("2/2"), where the rest of the thread holds the way forward; idioms of enthusiasm
+    or sympathy ("we can't wait", "I can't believe it either"); and "unfortunately", which
+    softens bad news that is the honest answer. A "sorry" alone does not make a bare
+    refusal ("Sorry, we can't help with that") any less of a dead end.
 
     ## Why is this bad?
     Customers remember the refusal, not the workaround that follows it — and a refusal with
@@ -264,7 +306,7 @@ FAILED_ACTION = re.compile(
     r"rung|hung|won|lost|hit|shut|cut|quit)\b", re.IGNORECASE)
 
 
-@check("tone.blame", "TON002", Severity.WARNING, options=PHRASE_OPTIONS)
+@check("tone.blame", "TON002", Severity.WARNING, default_enabled=False, options=PHRASE_OPTIONS)
 def blame(doc, options):
     """Blame: the reply makes the customer at fault.
 
@@ -302,7 +344,7 @@ def blame(doc, options):
 
 
 @phrase_check("tone.condescending", "TON003", Severity.WARNING, CONDESCENDING,
-              extra_message="'{match}' talks down to the customer")
+              extra_message="'{match}' talks down to the customer", default_enabled=False)
 def condescending(doc, options):
     """Condescension and dismissal.
 
@@ -311,7 +353,9 @@ def condescending(doc, options):
     minimisers ("you can just…", "Just click…"), "as you should know", "calm down", "it's
     easy", and a dismissive "whatever". The minimisers are not flagged when the customer's
     message is calm and says nothing of trying or being stuck ("Just tap Share" to someone
-    who only asked where the button is).
+    who only asked where the button is), nor in a template's steps ("simply change the number
+    in the placeholder"): written for no customer in particular, they belittle no one's
+    trouble.
 
     ## Why is this bad?
     A customer who writes in has already found it hard. Words that call the task easy or the
@@ -331,6 +375,9 @@ def condescending(doc, options):
     # "Just tap Share" to a calm customer who only asked how is casual wording; to one who
     # says they tried, are stuck or are upset, it calls their trouble trivial
     calm = mood(doc) in ("calm", "positive") and not STRUGGLE.search(plain(doc.customer_text))
+    # a template's steps ("simply change the number in the placeholder") are written for no
+    # customer in particular: there is no trouble of theirs to belittle
+    calm = calm or (doc.channel == "macro" and not (doc.customer_text or "").strip())
     for regex, why in ((MINIMISER, "minimises the task: if it were simple, they would not have "
                         "asked"), (CLEARLY, "talks down to the customer")):
         if regex is MINIMISER and calm:
@@ -368,7 +415,8 @@ REASON = re.compile(r"(?<![\w'])(?:because|since|so that|due to|to protect|for (
                     r"(?:security|safety|privacy)|without)(?![\w'])", re.IGNORECASE)
 
 
-@check("tone.hiding-behind-rules", "TON004", Severity.WARNING, options=PHRASE_OPTIONS)
+@check("tone.hiding-behind-rules", "TON004", Severity.WARNING, default_enabled=False,
+       options=PHRASE_OPTIONS)
 def hiding_behind_rules(doc, options):
     """Us versus them: the reply hides behind policy, systems or departments.
 
@@ -442,7 +490,7 @@ def _sentence(text: str, start: int, end: int) -> str:
     return text[left + 1:min(right) if right else len(text)]
 
 
-@check("tone.shouting", "TON005", Severity.WARNING, options=[
+@check("tone.shouting", "TON005", Severity.WARNING, default_enabled=False, options=[
     Option("acronym_length", int, 5, "all-caps words up to this length are taken as acronyms"),
     Option("allow", list, [], "all-caps words that are fine (product names, acronyms)"),
 ])
@@ -458,8 +506,9 @@ def shouting(doc, options):
     labels written in capitals as they appear on the device or the brand ("XFINITY", "press
     the HOME button", words too rare to be English said loudly); status labels in markup
     ("**CLOSED**", "# DELETED", "[WONTFIX]"); an intensifier like "at ALL times" outside a
-    request; capitals and "!!!" as banter in a happy exchange; and "!!" when the customer's
-    message is calm — it is enthusiasm unless the exchange is tense. Capitals that tell the
+    request; capitals, "!!!" and "?!?" as banter in a happy exchange or beside a smiley or
+    laughter in the reply; and "!!" when the customer's message is calm — it is enthusiasm
+    unless the exchange is tense. Capitals that tell the
     customer what to do ("do NOT cross post") are flagged whatever the mood.
 
     ## Why is this bad?
@@ -530,10 +579,13 @@ def shouting(doc, options):
             run = []
         run.append(m)
     yield from flush(run)
+    playful = exchange == "positive" or bool(PLAYFUL.search(text))
     for m in PUNCT.finditer(text):
         exclaims = set(m.group()) == {"!"}
         if exclaims and exchange in ("calm", "positive"):
             continue  # "Help has arrived!!" to a calm customer is enthusiasm
+        if playful:
+            continue  # "You did WHAT?!?" with a happy customer or beside a smiley is banter
         sentence = text[max(0, m.start() - 60):m.start()].rsplit(".", 1)[-1]
         if exclaims and CHEERFUL.search(sentence):
             continue  # "Thanks so much!!" is enthusiasm, not a raised voice
@@ -696,7 +748,31 @@ PLAIN_STRATEGIES = {
 }
 
 
-@check("tone.low-politeness", "TON008", Severity.WARNING, options=[
+def _later_part(doc) -> bool:
+    """The reply is the second (or a later) part of a split reply: "2/2", "(3/3)"."""
+    part = _thread_part(doc)
+    return bool(part and re.search(r"[2-9]/", part.group()))
+
+
+#: a reply that is only a link has at most this many words of its own around it
+LINK_ONLY_WORDS = 4
+
+
+def _only_a_link(doc) -> bool:
+    """The reply is a link with at most a few words ("Here you go: https://…"), besides the
+    handle, the thread marker and the agent's tag."""
+    if not URL.search(doc.author_text):
+        return False
+    prose = doc.prose
+    tag = signed_with_tag(prose)
+    if tag:
+        prose = prose[:tag.start()]
+    prose = THREAD_MARKER.sub(" ", prose)
+    return len(WORD.findall(prose)) <= LINK_ONLY_WORDS
+
+
+@check("tone.low-politeness", "TON008", Severity.WARNING, default_enabled=False,
+       publishes=("politeness",), options=[
     Option("threshold", float, -2.0, "flag replies whose politeness score is below this"),
 ])
 def low_politeness(doc, options):
@@ -731,8 +807,9 @@ def low_politeness(doc, options):
     The model learnt on Wikipedia requests; on support replies the default threshold (-2.0)
     is set low so that it only flags replies that are clearly curt. A playful reply (a smiley
     or emoji, laughter, "Oh noooo!") or one to a customer in a happy exchange is banter, not
-    curtness, and is not flagged (the metric is still published). Deselecting the rule also
-    drops the metric.
+    curtness, and is not flagged (the metric is still published); nor are a later part of a
+    split reply ("2/2 …": the greeting and thanks are in the first part) and a reply that is
+    only a link with a few words around it. Deselecting the rule also drops the metric.
     """
     from ..politeness import assess
 
@@ -740,6 +817,10 @@ def low_politeness(doc, options):
     yield Metric("politeness", round(value, 3))
     if PLAYFUL.search(doc.prose) or mood(doc) == "positive":
         return  # "Oh noooo! Why not this year?", banter with a smiley: play, not curtness
+    if _later_part(doc):
+        return  # "(2/2) https://…": the greeting and the thanks are in the first part
+    if _only_a_link(doc):
+        return  # a bare link the customer asked for has no tone to judge
     if value < options["threshold"] and doc.prose.strip():
         start = len(doc.prose) - len(doc.prose.lstrip())
         end = len(doc.prose.rstrip())
