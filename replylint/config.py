@@ -146,10 +146,11 @@ def matches(selectors: tuple[str, ...] | frozenset[str], check: Check) -> bool:
 
 
 def is_enabled(check: Check, select: tuple[str, ...], ignore: tuple[str, ...]) -> bool:
-    """Whether ``check`` runs; a rule that is off by default needs its exact id or code."""
+    """Whether ``check`` runs. ``ALL`` is the default set; a rule off by default runs when
+    something names it: its code or id, its family, a prefix of its code, or ``strict``."""
     chosen = max((_specificity(s, check) for s in select), default=-1)
     dropped = max((_specificity(s, check) for s in ignore), default=-1)
-    if not check.default_enabled and chosen < 1000:
+    if not check.default_enabled and chosen <= 0:
         return False
     return chosen >= 0 and chosen > dropped
 

@@ -22,6 +22,7 @@ from typing import Any
 import pluggy
 
 from . import hookspecs
+from .channel import CHANNELS
 from .config import ConfigError
 from .distributions import entry_points
 from .formats import Formatter
@@ -208,6 +209,9 @@ def invalid_check(check: Check) -> str | None:
     if not (isinstance(check.kinds, frozenset | set | tuple | list)
             and check.kinds and set(check.kinds) <= {"draft", "macro"}):
         return "kinds must name draft, macro or both"
+    if not (isinstance(check.channels, frozenset | set | tuple | list)
+            and check.channels and set(check.channels) <= set(CHANNELS)):
+        return f"channels must name some of {', '.join(CHANNELS)}"
     if not all(isinstance(o, Option) and isinstance(o.name, str) for o in check.options):
         return "options must be a list of Option"
     if not isinstance(check.doc, str):

@@ -6,6 +6,7 @@ import pytest
 from replylint import lint
 from replylint.checks.empathy import missing_acknowledgement, upset_cues
 
+# the empathy rules are off by default: selecting the family turns them on
 SELECT = {"select": ["empathy"]}
 THRESHOLD = next(o.default for o in missing_acknowledgement.options if o.name == "threshold")
 
@@ -78,6 +79,8 @@ def test_bare_handoff_to_an_angry_customer_still_fires():
     report = lint("@ana Please DM us your account number. ^JB",
                   context="@acme Worst service ever, I was hung up on twice", config=SELECT)
     assert [f.code for f in report.findings] == ["EMP001"]
+    assert lint("@ana Please DM us your account number. ^JB",   # off by default
+                context="@acme Worst service ever, I was hung up on twice").findings == []
 
 
 def test_opening_question_about_the_problem_is_engagement():

@@ -44,7 +44,7 @@ _LINTER: list[Linter] = []
 def _instances(kind: type) -> list:
     """Every live matcher of ``kind``, after a lint that builds the lazily made ones too."""
     if not _LINTER:
-        _LINTER.append(Linter(Config(root=ROOT, select=("ALL",))))
+        _LINTER.append(Linter(Config(root=ROOT, select=("strict",))))
         _LINTER[0].lint_bytes("draft.txt", b"Hi Dana, in order to fix it I will call you.")
     return [o for o in gc.get_objects() if isinstance(o, kind)]
 
@@ -569,12 +569,15 @@ def test_documents_linted_together_get_what_each_gets_alone(tmp_path):
         "def register_checks(register, config):\n"
         "    register(boom)\n")
     (tmp_path / "replylint.toml").write_text(
-        'plugins-dir = ["plugins"]\n'
+        'plugins-dir = ["plugins"]\nselect = ["strict"]\n'
         '[[overrides]]\npaths = ["b*"]\nignore = ["PLH001"]\n'
         '[[overrides]]\npaths = ["c*"]\n'
         'rules = { RDB002 = { max_words = 8 }, TON005 = { severity = "error" } }\n')
     linter = Linter(find_config(tmp_path))
-    texts = [t for t in _texts() if t.strip()][:60]
+    texts = [t for t in _texts() if t.strip()]
+    # short texts first, so that one group is cut by the document count, then long ones, so
+    # that the next is cut by size
+    texts = [t for t in texts if len(t) < 1000][:40] + [t for t in texts if len(t) >= 1000][:20]
     texts[7] += " kaboom"
     docs = [doc for n, text in enumerate(texts)
             for doc in linter.read(f"{'abc'[n % 3]}{n}.txt", text.encode())]
@@ -583,6 +586,8 @@ def test_documents_linted_together_get_what_each_gets_alone(tmp_path):
              for doc in linter.read(f"{'abc'[n % 3]}{n}.txt", text.encode())]
     together = [r.to_json() for r in linter.lint_documents(fresh)]
     assert together == alone
+    codes = {f["code"] for r in together for f in r["findings"]}
+    assert {"RDB002", "TON005", "FRG001"} <= codes  # strict: the rules off by default run too
     assert any(f["code"] == "RPL001" for f in together[7]["findings"])  # the fault stays there
     sizes = [len(g) for g in _groups(fresh)]
     assert sum(sizes) == len(fresh) and max(sizes) == GROUP_DOCS

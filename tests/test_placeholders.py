@@ -245,16 +245,22 @@ def test_vendor_from_front_matter_through_the_reader(plh):
 
 
 def test_missing_fallback_from_exports(plh):
+    with_fallbacks = Linter(Config(root=ROOT, select=("PLH", "PLH004")))  # PLH004: off by default
     helpscout = json.dumps([{"id": 1, "name": "Hi", "text": "<p>Hi {%customer.firstName%},</p>"}])
     intercom = json.dumps({"type": "list", "data": [
         {"type": "macro", "id": "1", "name": "Hi", "body_text": "Hi {{ first_name }},"}]})
     got = [(f.code, f.match, f.replacements)
            for name, data in [("hs.json", helpscout), ("ic.json", intercom)]
-           for r in plh.lint_bytes(name, data.encode()) for f in r.findings]
+           for r in with_fallbacks.lint_bytes(name, data.encode()) for f in r.findings]
     assert got == [
         ("PLH004", "{%customer.firstName%}", ("{%customer.firstName,fallback=there%}",)),
         ("PLH004", "{{ first_name }}", ('{{ first_name | fallback: "there" }}',)),
     ]
+    # the default set leaves it out
+    defaults = Linter(Config(root=ROOT))
+    assert not [f for name, data in [("hs.json", helpscout), ("ic.json", intercom)]
+                for r in defaults.lint_bytes(name, data.encode()) for f in r.findings
+                if f.code == "PLH004"]
 
 
 def test_fallback_word_option():

@@ -37,6 +37,8 @@ Best,
 """
 BAD_MACRO = GOOD_MACRO.replace("Thanks for your patience.",
                                "As I already explained, you should have read the FAQ.")
+#: every rule, those off by default too (tone.blame is one)
+STRICT_CONFIG = 'select = ["strict"]\n'
 
 
 def git_env(home: Path) -> dict[str, str]:
@@ -122,7 +124,9 @@ def test_a_good_macro_is_committed(library):
 
 
 def test_a_bad_macro_blocks_the_commit_with_a_readable_report(library):
-    p = library.commit({"macros/refund.md": BAD_MACRO, "macros/ok.md": GOOD_MACRO})
+    # the library's config selects every rule: tone.blame is off by default
+    p = library.commit({"macros/refund.md": BAD_MACRO, "macros/ok.md": GOOD_MACRO,
+                        "replylint.toml": STRICT_CONFIG})
     out = p.stdout + p.stderr
     assert p.returncode == 1, out
     assert "replylint (macro library)" in out and "Failed" in out
@@ -175,6 +179,7 @@ def test_the_documented_workflow_annotates_and_uploads_sarif(tmp_path):
     (tmp_path / "macros").mkdir()
     (tmp_path / "macros" / "refund.md").write_text(BAD_MACRO)
     (tmp_path / "macros" / "ok.md").write_text(GOOD_MACRO)
+    (tmp_path / "replylint.toml").write_text(STRICT_CONFIG)  # tone.blame is off by default
     env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
 
     def step(script: str) -> subprocess.CompletedProcess:

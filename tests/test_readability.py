@@ -61,7 +61,10 @@ def test_grade_metric_and_finding():
     assert report.metrics["words"] == 132 and report.metrics["reading_grade"] < 8
     hard = " ".join(["Notwithstanding considerable operational complexities, consignments "
                      "dispatched internationally arrive expeditiously."] * 12)
-    report = lint(hard)
+    report = lint(hard)   # RDB001 is off by default: the metric is published, the hit dropped
+    assert report.metrics["reading_grade"] > 15
+    assert [f.code for f in report.findings if f.code == "RDB001"] == []
+    report = lint(hard, config={"extend-select": ["RDB001"]})
     assert report.metrics["reading_grade"] > 15
     assert [f.code for f in report.findings if f.code == "RDB001"] == ["RDB001"]
 
@@ -75,8 +78,10 @@ def test_sentences_split_at_line_ends_and_links():
 def test_passive_voice_is_opt_in():
     text = "Your request will be reviewed."
     assert [f.code for f in lint(text).findings if f.code == "RDB006"] == []
-    assert [f.code for f in lint(text, config={"select": ["readability"]}).findings] == []
+    assert [f.code for f in lint(text, config={"select": ["ALL"]}).findings] == []
     assert [f.code for f in lint(text, config={"select": ["RDB006"]}).findings] == ["RDB006"]
+    # naming the family turns on its rules that are off by default, as a code prefix would
+    assert "RDB006" in [f.code for f in lint(text, config={"select": ["readability"]}).findings]
 
 
 def test_fix_applies_only_safe_fixes(run_cli, write, tmp_path):
@@ -175,6 +180,7 @@ def test_long_sentence_skips_links_handles_and_the_agent_tag():
     long = ("@dana_k If you already have money in your wallet that covers the full price of the "
             "plan you can buy it, but please note that in some cases you will need a card on "
             "file as well, even though it will not be charged. ^JB")
-    [f] = [f for f in lint(long).findings if f.code == "RDB002"]
+    [f] = [f for f in lint(long, config={"extend-select": ["RDB002"]}).findings
+           if f.code == "RDB002"]
     assert f.match.startswith("If you") and f.match.endswith("charged.")
     assert "(more than 40)" in f.message

@@ -13,10 +13,13 @@ from replylint import regexcache
 
 pytestmark = pytest.mark.skipif(not regexcache.SUPPORTED, reason="CPython 3.11-3.13 only")
 
+#: every rule runs (strict: those off by default too), so their patterns are compiled and saved
+STRICT = "config={'select': ['strict']}"
 PROBE = ("import re, replylint; from replylint import regexcache; "
          "print(len(regexcache._loaded)); import replylint.engine, replylint.plugins; "
          "replylint.plugins.build_registry(); "
-         "replylint.lint('Hi Dana, due to the fact that it broke I will call you by Friday.'); "
+         "replylint.lint('Hi Dana, due to the fact that it broke I will call you by Friday.', "
+         f"{STRICT}); "
          "print(sum(1 for k in list(re._cache) if (k[1], k[2]) not in regexcache._loaded))")
 
 
@@ -85,7 +88,8 @@ def test_a_damaged_entry_is_compiled_as_usual(tmp_path):
     file.write_bytes(marshal.dumps((damaged, derived)))
     probe = ("import re, replylint; from replylint import regexcache; "
              "print(len(regexcache._pending)); "
-             "r = replylint.lint('Hi Dana, due to the fact that it broke I will call you by Friday.'); "
+             "r = replylint.lint('Hi Dana, due to the fact that it broke I will call you by Friday.', "
+             f"{STRICT}); "
              "print(len(r.findings)); print(len(regexcache._pending))")
     pending, findings, left = _python(probe, env)
     plain, expected, _ = _python(probe, {**env, "REPLYLINT_NO_REGEX_CACHE": "1"})

@@ -153,6 +153,8 @@ def test_warnings_go_out_unless_block_on_says_otherwise(send, tmp_path):
     blame = GOOD.replace(b"Thanks for your patience. ",
                          b"Thanks for your patience. As I already explained, you should have "
                          b"read the FAQ. ")
+    # every rule, found above the cwd: tone.blame is off by default
+    (tmp_path / "replylint.toml").write_text('select = ["strict"]\n')
     assert send(blame).returncode == 0
     assert send(blame, "--block-on", "warning").returncode == 65
     p = send(blame, env={"REPLYLINT_BLOCK_ON": "warning"})

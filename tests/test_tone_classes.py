@@ -8,8 +8,13 @@ OWED = ("I checked the logs you sent and the sync stops at the same file every t
         "need to rename anything after that.")
 
 
-def codes(text, **kw):
-    return [f.code for f in lint(text, **kw).findings if f.code.startswith("TON")]
+# the tone rules are off by default now; select by code the ones these tests are about
+# (TON007 stays out unless a test selects it)
+TONE = {"extend-select": ["TON001", "TON002", "TON003", "TON004", "TON005", "TON008"]}
+
+
+def codes(text, config=TONE, **kw):
+    return [f.code for f in lint(text, config=config, **kw).findings if f.code.startswith("TON")]
 
 
 def test_missing_appreciation_is_off_by_default_and_available_by_code():
@@ -26,6 +31,7 @@ def test_exclamations_are_shouting_only_in_a_tense_exchange():
     reply = "We have already told you the refund is processing!!"
     assert "TON005" in codes(reply, context="Third time asking. Ridiculous.")
     assert "TON005" not in codes(reply, context="Hi, any news on my refund?")
+    assert codes(reply, config=None, context="Third time asking. Ridiculous.") == []  # off by default
 
 
 def test_refusal_with_a_way_forward_is_not_negative_language():

@@ -9,7 +9,7 @@ UPSET = "This is the third time I'm writing. Ridiculous!!\n"
 
 
 def test_context_file_drives_empathy(run_cli, write):
-    write("replylint.toml", "select = ['empathy']\n")
+    write("replylint.toml", "select = ['EMP001', 'EMP002']\n")  # off by default: by code
     write("customer.txt", UPSET)
     write("calm.txt", "Hi, where is my parcel? Thanks\n")
     write("draft.txt", "Please clear your cache and try again.\n")
@@ -22,14 +22,18 @@ def test_context_file_drives_empathy(run_cli, write):
 def test_quoted_history_is_context_not_text():
     draft = ("Please clear your cache.\n\nOn Mon, 3 Mar 2025 at 10:02, Dana <d@example.com> wrote:\n"
              "> Obviously you can't read!! As I already said, unfortunately it is RIDICULOUS.\n")
-    codes = [f.code for f in lint(draft).findings]
+    # every rule, off by default or not: none may fire on the quoted history
+    codes = [f.code for f in lint(draft, config={"select": ["strict"]}).findings]
     assert codes == ["EMP001"]
 
 
 def test_signature_and_placeholders_are_not_checked():
     draft = ("Hi {{ticket.requester.first_name | default: 'OBVIOUSLY'}},\n\nYour refund is on its way.\n\n"
              "Best regards,\nSam\n-- \nSam Lee | I just work here | NO PROBLEM LTD\n")
-    assert lint(draft, kind="macro", config={"select": ["tone", "empathy"]}).findings == []
+    # the families select only their default-on rules now (TON006): the rest by code
+    every = ["tone", "empathy", "TON001", "TON002", "TON003", "TON004", "TON005", "TON007",
+             "TON008", "EMP001", "EMP002"]
+    assert lint(draft, kind="macro", config={"select": every}).findings == []
 
 
 def test_rule_options_from_config():
@@ -37,4 +41,7 @@ def test_rule_options_from_config():
     assert lint(text).findings == []
     report = lint(text, config={"rules": {"TON006": {"names": ["FedEx"]}}})
     assert [f.code for f in report.findings] == ["TON006"]
-    assert lint("Sadly, no.", config={"rules": {"TON001": {"extra": ["sadly"]}}}).findings[0].match == "Sadly"
+    # TON001 is off by default: selected by code
+    assert lint("Sadly, no.", config={"extend-select": ["TON001"],
+                                      "rules": {"TON001": {"extra": ["sadly"]}}}
+                ).findings[0].match == "Sadly"

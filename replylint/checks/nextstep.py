@@ -7,7 +7,7 @@ from bisect import bisect_right
 from collections.abc import Sequence
 
 from ..channel import signed_with_tag
-from ..clauses import PASSIVE_PROMISE, TIME, TO_YOU, WE, any_clause, any_step
+from ..clauses import HEDGE, PASSIVE_PROMISE, TIME, TO_YOU, WE, any_clause, any_step
 from ..hookspecs import hookimpl
 from ..model import Hit, Option, Severity, ZoneKind, check
 from ..phrasescan import Prefiltered
@@ -295,11 +295,10 @@ IMMEDIATELY = Prefiltered(re.compile(
     r"in (?:a|one) (?:moment|minute|sec(?:ond)?)|this (?:morning|afternoon|evening))\b",
     re.IGNORECASE,
 ))
-#: a hedge about what someone else decides, or a wish: "hopefully soon", "fingers crossed
-#: we'll be able to have them soon", "once the partner confirms" — honest, not a promise
-HEDGED = Prefiltered(re.compile(
-    r"\b(?:hope|hoping|hopefully|wish|fingers crossed|if all goes|with any luck|"
-    r"(?:will|'ll) be able to|depend(?:s|ing)? on|up to (?:the|our) \w+|"
+#: what someone else decides: "we'll be able to", "depends on the partner", "once the
+#: carrier confirms" — with a wish (clauses.HEDGE), honest hedging, not a vague promise
+OTHERS_DECIDE = Prefiltered(re.compile(
+    r"\b(?:(?:will|'ll) be able to|depend(?:s|ing)? on|up to (?:the|our) \w+|"
     r"licens\w*|third[- ]party|partners?|once (?:they|the \w+) )\b",
     re.IGNORECASE,
 ))
@@ -353,7 +352,7 @@ def vague_timeline(doc, options):
         chunk = text[s.start : s.end]
         if not any(p.search(chunk) for p in promises):
             continue
-        if HEDGED.search(chunk) or ADMINISTRATIVE.search(chunk):
+        if HEDGE.search(chunk) or OTHERS_DECIDE.search(chunk) or ADMINISTRATIVE.search(chunk):
             continue
         vague = VAGUE.search(chunk)
         if vague:
@@ -500,7 +499,7 @@ EXCLAIMED = re.compile(r"\?\s*+!|!\s*+\?")
     Option("min_words", int, 10, "replies shorter than this are not judged"),
 ], default_enabled=False)
 def unanswered_question(doc, options):
-    """The customer asked questions and the reply addresses none of them (off by default).
+    """The customer asked questions and the reply addresses none of them.
 
     Off by default: whether a reply answers a question is a matter of meaning, not of shared
     words. On public social replies a blind judge agreed with few of its findings ("Correct."

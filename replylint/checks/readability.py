@@ -164,8 +164,9 @@ def _reading_prose(doc) -> str:
            "max_words may have"),
 ], channels=("email", "macro"), default_enabled=False)
 def long_paragraph(doc, options):
-    """A paragraph too long to scan. Off by default: a paragraph's length alone does not
-    tell a wall of text from a paragraph that holds one topic, and a support lead judged
+    """A paragraph too long to scan.
+
+    Off by default: a paragraph's length alone does not tell a wall of text from a paragraph that holds one topic, and a support lead judged
     none of the long paragraphs it found (a 100-word bot comment, a one-topic paragraph, a
     list) worth changing. Select `RDB003` (or `readability.long-paragraph`) to turn it on.
 

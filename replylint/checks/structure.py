@@ -287,7 +287,7 @@ def abrupt_ending(doc, options):
 @check("structure.missing-signature", "STR006", Severity.WARNING, default_enabled=False,
        kinds=("draft",), channels=EMAIL_ONLY)
 def missing_signature(doc, options):
-    """The draft has no signature block (off by default).
+    """The draft has no signature block.
 
     ## What it does
     Flags a draft with no signature zone (a block after `-- `, or contact details under the

@@ -686,8 +686,9 @@ OWED_IN_CUSTOMER = re.compile(
     Option("min_words", int, 50, "replies shorter than this are not asked for thanks"),
 ])
 def missing_appreciation(doc, options):
-    """No thanks where thanks is owed. Off by default (select `TON007` to turn it on): on real
-    replies, a blind judge found "every reply should thank" wrong far more often than right —
+    """No thanks where thanks is owed.
+
+    Off by default (select `TON007` to turn it on): on real replies, a blind judge found "every reply should thank" wrong far more often than right —
     reminders, moderation warnings, refusals, redirects and already-warm replies need no
     thank-you — so it stays a suggestion that must earn its place.
 
