@@ -7,11 +7,12 @@ The customer's message comes from ``Document.customer_text``: ``--context FILE``
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from collections.abc import Iterator
 
 from ..declarative import phrase_pattern
 from ..hookspecs import hookimpl
-from ..model import Hit, Option, Severity, check
+from ..model import GROUP_TEXTS, Hit, Option, Severity, check
 from ..phrasescan import Prefiltered
 
 # Cues that a customer is frustrated, angry or distressed, with weights: a severe word (3) or a
@@ -291,7 +292,8 @@ def _stems(text: str) -> set[str]:
 SENTENCE_END = re.compile(r"(?<![.!?])[.!?]+(?=\s|$)|(?=\n)")  # from a run's start: linear
 
 
-def upset_cues(text: str) -> tuple[int, list[str]]:
+@lru_cache(maxsize=GROUP_TEXTS)  # the empathy rule and several tone rules ask of one message
+def upset_cues(text: str) -> tuple[int, tuple[str, ...]]:
     """How upset a customer message sounds (a score) and the wording that says so.
 
     Weak cues ("still", "again", "refund") only count beside a strong word: "I already
@@ -305,7 +307,7 @@ def upset_cues(text: str) -> tuple[int, list[str]]:
     text = text.replace("\u2019", "'")  # "don’t" is "don't"
     words = len(WORD.findall(text))
     if words <= SELF_CORRECTION_WORDS and SELF_CORRECTION.search(text):
-        return 0, []
+        return 0, ()
     third = [m.span() for m in SENTENCE.finditer(text)
              if THIRD_PARTY.search(m.group()) and not AT_US.search(m.group())]
 
@@ -374,12 +376,12 @@ def upset_cues(text: str) -> tuple[int, list[str]]:
     if not severe and not aimed:
         # "Went to the store dressed as Napoleon Dynamite, the line was out the door. So
         # disappointed": a feeling about nothing we did and no live problem is not a complaint
-        return 0, []
+        return 0, ()
     calm = not (SEVERE_RE.search(text) or PROFANE_RE.search(text) or FEELING.search(text)
                 or PUNCT_RE.search(text) or CAPS_RE.search(text) or ANGRY_FACE_RE.search(text))
     if calm and PAST.search(text) and not LIVE.search(text):
-        return 0, []  # a calm report of something that happened days ago
-    return score, cues
+        return 0, ()  # a calm report of something that happened days ago
+    return score, tuple(cues)
 
 
 def _opening(text: str) -> tuple[int, int]:
@@ -455,7 +457,7 @@ def missing_acknowledgement(doc, options) -> Iterator[Hit]:
     if options["cues"]:
         extra = phrase_pattern(options["cues"]).findall(customer)
         score += 2 * len(extra)
-        cues = (extra + cues)[:3]
+        cues = (*extra, *cues)[:3]
     acknowledged = ACKNOWLEDGE.search(prose) or INFORMAL_ACK.search(prose) or (
         options["acknowledgements"]
         and phrase_pattern(options["acknowledgements"]).search(prose)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .. import lexicon
 from ..channel import THREAD_MARKER, signed_with_tag
 from ..hookspecs import hookimpl
-from ..model import Hit, Metric, Option, Severity, check
+from ..model import GROUP_TEXTS, Hit, Metric, Option, Severity, check
 from ..phrasescan import Prefiltered
 from .phrasebook import PHRASE_OPTIONS, Entry, compile_entries, phrase_check, phrase_hits
 
@@ -32,7 +33,12 @@ PLAYFUL = re.compile(
 
 def mood(doc) -> str | None:
     """How the customer's message reads: tense, positive, calm, or None without one."""
-    customer = plain(doc.customer_text or "")
+    return _mood(doc.customer_text or "")
+
+
+@lru_cache(maxsize=GROUP_TEXTS)  # several tone rules ask of one message
+def _mood(text: str) -> str | None:
+    customer = plain(text)
     if not customer.strip():
         return None
     from .empathy import STRONG_RE, upset_cues
