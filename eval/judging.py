@@ -217,11 +217,15 @@ def score(rounds: list[str], only_default: bool = False) -> None:
         lo, hi = wilson(k, len(part))
         print(f"rounds {', '.join(rounds)}, {label}: {k}/{len(part)} judged worth changing = "
               f"{k / max(len(part), 1):.0%} (95% {lo:.0%}–{hi:.0%})")
-    rows_by_source = uniform
-    for title, by, part in (("by source (uniform sample)", "source", rows_by_source),
-                            ("by rule (all judged)", "rule", rows)):
+    _tables((("by source (uniform sample)", "source", uniform),
+             ("by rule (all judged)", "rule", rows)))
+
+
+def _tables(parts) -> None:
+    """Print a precision table for each (title, key, rows)."""
+    for title, by, rows in parts:
         print(f"\n{title}:")
-        for key, k, n, lo, hi in precision_table(part, by):
+        for key, k, n, lo, hi in precision_table(rows, by):
             print(f"  {key:38s} {k:4d}/{n:<4d} {k / n:5.0%}  ({lo:.0%}–{hi:.0%})")
 
 
@@ -254,10 +258,7 @@ def pool(config, quiet: bool = False) -> list[dict]:
     lo, hi = wilson(k, len(judged_rows))
     print(f"test pool: {len(rows)} findings, {len(judged_rows)} judged, {k} agreed = "
           f"{k / max(len(judged_rows), 1):.0%} (95% {lo:.0%}–{hi:.0%})")
-    for title, by in (("by source", "source"), ("by rule", "rule")):
-        print(f"\n{title}:")
-        for key, k, n, lo, hi in precision_table(judged_rows, by):
-            print(f"  {key:38s} {k:4d}/{n:<4d} {k / n:5.0%}  ({lo:.0%}–{hi:.0%})")
+    _tables((("by source", "source", judged_rows), ("by rule", "rule", judged_rows)))
     unjudged = [r for r in rows if not r["verdict"]]
     if unjudged:
         print(f"\n{len(unjudged)} not judged yet: sample them in a new round")
