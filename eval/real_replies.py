@@ -21,7 +21,7 @@ DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "support_replie
 
 
 def main() -> None:
-    select = sys.argv[1:] or ["ALL"]
+    select = sys.argv[1:] or ["strict"]
     rows = [json.loads(line) for line in (DATA / "ibm_twitter_care_dev.jsonl").open()]
     config = {"select": select}
     counts: Counter[str] = Counter()
