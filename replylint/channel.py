@@ -48,6 +48,12 @@ def signed_with_tag(text: str) -> re.Match[str] | None:
     return AGENT_TAG.search(text, pos, end)
 
 
+def thread_marker(text: str) -> re.Match[str] | None:
+    """The "1/2", "(2/3)" that opens or ends ``text`` when it is one part of a split reply."""
+    text = text.strip()
+    return THREAD_MARKER.search(text[:12] + " " + text[-12:])
+
+
 def detect(doc: Document) -> str:
     """The channel ``doc`` reads as, from its kind, its opening, its length and how it ends.
 
@@ -59,7 +65,7 @@ def detect(doc: Document) -> str:
     if doc.kind == "macro":
         return "macro"
     author = doc.author_text.strip()
-    if HANDLE_OPENING.match(author) or THREAD_MARKER.search(author[:12] + " " + author[-12:]):
+    if HANDLE_OPENING.match(author) or thread_marker(author):
         return "social"
     lines = [line for line in author.splitlines() if line.strip()]
     short = len(author) <= SHORT_REPLY and len(lines) <= 3

@@ -6,7 +6,7 @@ import re
 from functools import lru_cache
 
 from .. import lexicon
-from ..channel import THREAD_MARKER, signed_with_tag
+from ..channel import THREAD_MARKER, signed_with_tag, thread_marker
 from ..hookspecs import hookimpl
 from ..model import GROUP_TEXTS, Hit, Metric, Option, Severity, check
 from ..phrasescan import Prefiltered
@@ -152,12 +152,6 @@ LIMIT_REASON = re.compile(
     re.IGNORECASE)
 
 
-def _thread_part(doc) -> re.Match[str] | None:
-    """The "1/2", "(2/3)" marker that shows the reply is one part of a split reply."""
-    author = doc.author_text.strip()
-    return THREAD_MARKER.search(author[:12] + " " + author[-12:])
-
-
 def _fine_negative(doc, m: re.Match[str]) -> bool:
     """A match of NEGATIVE that is not negative framing here (see negative_language)."""
     if m.lastgroup is None:
@@ -172,7 +166,7 @@ def _fine_negative(doc, m: re.Match[str]) -> bool:
         return True
     if PLAYFUL.search(text) or mood(doc) == "positive":
         return True  # "I can't make any promises 😉" is banter, not a refusal
-    if _thread_part(doc):
+    if thread_marker(doc.author_text):
         return True  # one part of a split reply: the rest of the thread holds the way forward
     if ACTION_TAKEN.search(text):
         return True  # "we've shared the feedback": something was done
@@ -757,7 +751,7 @@ PLAIN_STRATEGIES = {
 
 def _later_part(doc) -> bool:
     """The reply is the second (or a later) part of a split reply: "2/2", "(3/3)"."""
-    part = _thread_part(doc)
+    part = thread_marker(doc.author_text)
     return bool(part and re.search(r"[2-9]/", part.group()))
 
 
